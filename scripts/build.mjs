@@ -1,0 +1,42 @@
+// Bundles every entry point with esbuild. `--watch` keeps rebuilding; `--production` minifies.
+import * as esbuild from 'esbuild';
+import { readFileSync } from 'node:fs';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** Node entry points: CommonJS, because VS Code's extension host `require`s them. */
+const nodeEntries = [
+  { in: 'src/extension/extension.ts', out: 'extension', external: ['vscode'] },
+  { in: 'src/server/main.ts', out: 'server' },
+  { in: 'src/cli/main.ts', out: 'cli', banner: '#!/usr/bin/env node' },
+];
+
+const contexts = await Promise.all(
+  nodeEntries.map((e) =>
+    esbuild.context({
+      entryPoints: { [e.out]: e.in },
+      outdir: 'dist',
+      outExtension: { '.js': '.cjs' },
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      sourcemap: production ? false : 'linked',
+      minify: production,
+      external: e.external ?? [],
+      banner: e.banner ? { js: e.banner } : undefined,
+      define: { AUTOEXP_VERSION: JSON.stringify(version) },
+      logLevel: 'warning',
+    }),
+  ),
+);
+
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+}

@@ -1,0 +1,60 @@
+/** The command table and error handling of `autoexp`, separate from process wiring so tests call it directly. */
+import { UserError, oneLine } from '../core/errors';
+import { PythonNotFoundError } from '../core/python';
+import type { CliIO } from './io';
+
+type Command = (args: string[], io: CliIO) => Promise<number>;
+
+/**
+ * Commands load on demand: `autoexp validate` in CI should not pay for starting execa, zod and
+ * simple-git it never uses.
+ */
+const COMMANDS: Record<string, { load: () => Promise<Command>; usage: string }> = {
+  validate: { load: async () => (await import('./commands/validate')).validateCommand, usage: 'autoexp validate [ROOT] [--json]' },
+  results: { load: async () => (await import('./commands/results')).resultsCommand, usage: 'autoexp results PACK [--json|--csv|--md]' },
+  measure: { load: async () => (await import('./commands/measure')).measureCommand, usage: 'autoexp measure PACK [--python P] [--timeout S] [--json]' },
+  reset: { load: async () => (await import('./commands/reset')).resetCommand, usage: 'autoexp reset PACK [--python P] [--timeout S]' },
+  new: { load: async () => (await import('./commands/new')).newCommand, usage: 'autoexp new SLUG [--root DIR]' },
+};
+
+export const USAGE = [
+  'usage:',
+  ...Object.values(COMMANDS).map((c) => `  ${c.usage}`),
+  '',
+  'PACK is a pack folder such as atris/experiments/<slug>. Exit 0 on success, 1 on a failed check, 2 on bad usage.',
+].join('\n');
+
+export async function runCli(argv: string[], io: CliIO, version: string): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    io.out(version);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`autoexp: unknown command "${name}" (try: ${Object.keys(COMMANDS).join(', ')})`);
+    return 2;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(`usage: ${command.usage}`);
+    return 0;
+  }
+  try {
+    return await (await command.load())(args, io);
+  } catch (err) {
+    if (err instanceof UserError) {
+      io.err(`autoexp: ${err.message}`);
+      return err.exitCode;
+    }
+    if (err instanceof PythonNotFoundError) {
+      io.err(`autoexp: ${err.message}`);
+      return 1;
+    }
+    io.err(`autoexp: internal error: ${oneLine(err)}`);
+    return 1;
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * The four rules of the reference validate.py, with its exact wording, so `autoexp validate` can
+ * replace it in anyone's CI. Each finding also carries the narrowest honest position for editors.
+ */
+import type { Finding } from '../findings';
+import { PROGRAM_MAX_CHARS, REQUIRED_FILES, RESULTS_MAX_BYTES, isValidSlug } from '../packFormat';
+import { endPosition, lineStarts, offsetOfPythonChar, positionAt, pythonTextLength } from '../textPosition';
+import type { PackListing } from './packListing';
+
+export const REFERENCE_RULES = {
+  slug: 'invalid-slug',
+  missingFile: 'missing-file',
+  programTooLong: 'program-too-long',
+  resultsTooLarge: 'results-too-large',
+} as const;
+
+/** Where a finding about the whole pack goes: program.md's first line, else the first file present. */
+export function packAnchor(pack: PackListing): string {
+  if (pack.isFile('program.md')) return pack.pathOf('program.md');
+  const firstRequired = REQUIRED_FILES.find((f) => pack.isFile(f));
+  if (firstRequired) return pack.pathOf(firstRequired);
+  const firstFile = pack.entries.find((e) => e.isFile);
+  return firstFile ? pack.pathOf(firstFile.name) : pack.dir;
+}
+
+function firstLine(file: string, rule: string, message: string, severity: Finding['severity'] = 'error'): Finding {
+  return { rule, severity, message, file, line: 1, column: 1, endLine: 1, endColumn: 1 };
+}
+
+export function checkSlug(pack: PackListing): Finding[] {
+  if (isValidSlug(pack.slug)) return [];
+  return [firstLine(packAnchor(pack), REFERENCE_RULES.slug, `${pack.slug}: invalid folder name, use lowercase-hyphen slug`)];
+}
+
+export function checkRequiredFiles(pack: PackListing): Finding[] {
+  const anchor = packAnchor(pack);
+  return REQUIRED_FILES.filter((f) => !pack.has(f)).map((f) =>
+    firstLine(anchor, REFERENCE_RULES.missingFile, `${pack.slug}: missing required file ${f}`),
+  );
+}
+
+export async function checkProgramLength(pack: PackListing): Promise<Finding[]> {
+  if (!pack.isFile('program.md')) return [];
+  const text = await pack.text('program.md');
+  const length = pythonTextLength(text);
+  if (length <= PROGRAM_MAX_CHARS) return [];
+  const starts = lineStarts(text);
+  const start = positionAt(starts, offsetOfPythonChar(text, PROGRAM_MAX_CHARS));
+  const end = endPosition(text);
+  return [
+    {
+      rule: REFERENCE_RULES.programTooLong,
+      severity: 'error',
+      message: `${pack.slug}: program.md too long (${length} chars > ${PROGRAM_MAX_CHARS})`,
+      file: pack.pathOf('program.md'),
+      line: start.line,
+      column: start.column,
+      endLine: end.line,
+      endColumn: end.column,
+    },
+  ];
+}
+
+/** The 1-based line whose bytes cross `limit`, reading the file as bytes (the limit is in bytes). */
+export function lineCrossingByteLimit(bytes: Buffer, limit: number): number {
+  let line = 1;
+  for (let i = bytes.indexOf(0x0a); i !== -1 && i < limit; i = bytes.indexOf(0x0a, i + 1)) line++;
+  return line;
+}
+
+const LARGE_FILE_BYTES = 8 * 1024 * 1024;
+
+export async function checkResultsSize(pack: PackListing): Promise<Finding[]> {
+  if (!pack.isFile('results.tsv')) return [];
+  const size = await pack.size('results.tsv');
+  if (size <= RESULTS_MAX_BYTES) return [];
+  const line = lineCrossingByteLimit(await pack.head('results.tsv', RESULTS_MAX_BYTES + 1), RESULTS_MAX_BYTES);
+  // The range runs to the end of the file; a huge log is not read whole just to find that end.
+  const end = size <= LARGE_FILE_BYTES ? endPosition(await pack.text('results.tsv')) : { line, column: 1 };
+  return [
+    {
+      rule: REFERENCE_RULES.resultsTooLarge,
+      severity: 'error',
+      message: `${pack.slug}: results.tsv too large (${size} bytes > ${RESULTS_MAX_BYTES})`,
+      file: pack.pathOf('results.tsv'),
+      line,
+      column: 1,
+      endLine: end.line,
+      endColumn: end.column,
+    },
+  ];
+}
+
+/** All reference findings of one pack, in validate.py's order. */
+export async function referenceFindings(pack: PackListing): Promise<Finding[]> {
+  return [
+    ...checkSlug(pack),
+    ...checkRequiredFiles(pack),
+    ...(await checkProgramLength(pack)),
+    ...(await checkResultsSize(pack)),
+  ];
+}

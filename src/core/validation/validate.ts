@@ -1,0 +1,75 @@
+/** Validation of packs: the entry point every shell calls. */
+import type { Finding } from '../findings';
+import type { PackRef } from '../discovery';
+import { checkAppendOnly } from './appendOnly';
+import { MAX_CHECKED_RESULTS_BYTES, checkRequiredAreFiles, checkResultsLog, checkScripts, checkTemplateLeftovers } from './extendedRules';
+import { listPack, type Overlay, type PackListing } from './packListing';
+import { REFERENCE_RULES, referenceFindings } from './referenceRules';
+
+/** The rules whose findings decide validate.py's PASS/FAIL; ours never change its verdict. */
+const REFERENCE_RULE_IDS = new Set<string>([...Object.values(REFERENCE_RULES), 'pack-unreadable']);
+
+export interface ValidateOptions {
+  /** Unsaved editor text by absolute path. */
+  overlay?: Overlay;
+  /** Run the rules beyond validate.py's four. */
+  extended?: boolean;
+  /** Compare results.tsv with its committed version. Off in untrusted workspaces: git reads repository config. */
+  git?: boolean;
+}
+
+export interface PackReport {
+  pack: PackRef;
+  findings: Finding[];
+}
+
+async function extendedFindings(listing: PackListing, git: boolean): Promise<Finding[]> {
+  const groups = await Promise.all([
+    checkRequiredAreFiles(listing),
+    checkResultsLog(listing),
+    checkTemplateLeftovers(listing),
+    checkScripts(listing),
+    git && listing.isFile('results.tsv') && (await listing.size('results.tsv').catch(() => Infinity)) <= MAX_CHECKED_RESULTS_BYTES
+      ? checkAppendOnly(listing).catch(() => [])
+      : [],
+  ]);
+  return groups.flat();
+}
+
+export async function validatePack(pack: PackRef, options: ValidateOptions = {}): Promise<PackReport> {
+  const listing = await listPack(pack.dir, options.overlay);
+  if (listing.unreadable) {
+    return {
+      pack,
+      findings: [
+        {
+          rule: 'pack-unreadable',
+          severity: 'error',
+          message: `${pack.slug}: cannot read the pack folder (${listing.unreadable})`,
+          file: pack.dir,
+          line: 1,
+          column: 1,
+        },
+      ],
+    };
+  }
+  const findings = await referenceFindings(listing);
+  if (options.extended) findings.push(...(await extendedFindings(listing, options.git ?? false)));
+  return { pack, findings };
+}
+
+export async function validatePacks(packs: readonly PackRef[], options: ValidateOptions = {}): Promise<PackReport[]> {
+  return Promise.all(packs.map((p) => validatePack(p, options)));
+}
+
+export function isReferenceFinding(f: Finding): boolean {
+  return REFERENCE_RULE_IDS.has(f.rule);
+}
+
+/** validate.py's output: the lines it prints and its exit code. */
+export function referenceReport(reports: readonly PackReport[]): { lines: string[]; exitCode: 0 | 1 } {
+  if (reports.length === 0) return { lines: ['FAIL: no experiments found'], exitCode: 1 };
+  const errors = reports.flatMap((r) => r.findings.filter(isReferenceFinding));
+  if (errors.length > 0) return { lines: ['FAIL', ...errors.map((f) => `- ${f.message}`)], exitCode: 1 };
+  return { lines: [`PASS: ${reports.length} experiment(s) valid`, ...reports.map((r) => `- ${r.pack.slug}`)], exitCode: 0 };
+}

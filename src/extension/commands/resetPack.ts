@@ -1,0 +1,48 @@
+/**
+ * "Autoexp: Reset Pack": confirm which file will change, run reset.py, then measure and show the
+ * baseline score.
+ */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { PackRef } from '../../core/discovery';
+import { UserError } from '../../core/errors';
+import { runReset } from '../../core/reset';
+import { resolveTarget } from '../../core/target';
+import { pythonFor } from '../python';
+import { measurePack, timeoutMs } from './measurePack';
+
+export async function resetPack(pack: PackRef, log: vscode.LogOutputChannel, confirm = true): Promise<number | undefined> {
+  const target = await resolveTarget(pack.dir);
+  const targetText = target.kind === 'unknown' ? 'its bounded target' : vscode.workspace.asRelativePath(target.path);
+  if (!existsSync(path.join(pack.dir, 'reset.py'))) {
+    void vscode.window.showErrorMessage(`Autoexp: ${pack.slug} cannot be reset: it has no reset.py to restore ${targetText}.`);
+    return undefined;
+  }
+  if (confirm) {
+    const answer = await vscode.window.showWarningMessage(
+      `Reset ${pack.slug}?`,
+      { modal: true, detail: `reset.py will restore ${targetText} to its baseline. Changes kept by earlier runs are overwritten; results.tsv is not touched.` },
+      'Reset',
+    );
+    if (answer !== 'Reset') return undefined;
+  }
+  const python = await pythonFor(vscode.Uri.file(pack.dir));
+  try {
+    const run = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Autoexp: resetting ${pack.slug}` }, () =>
+      runReset(pack.dir, { python: python.command, timeoutMs: timeoutMs() }),
+    );
+    log.info(`${python.command} ${path.join(pack.slug, 'reset.py')} exited 0 in ${Math.round(run.durationMs)} ms: ${run.stdout.trim()}`);
+  } catch (err) {
+    const message = err instanceof UserError ? err.message : String(err);
+    log.error(message);
+    void vscode.window.showErrorMessage(`Autoexp: ${message}`);
+    return undefined;
+  }
+  const outcome = await measurePack(pack, log, true);
+  if (outcome?.ok) {
+    void vscode.window.showInformationMessage(`Autoexp: ${pack.slug} reset; ${targetText} is back at its baseline score ${outcome.score.toFixed(4)}.`);
+    return outcome.score;
+  }
+  return undefined;
+}

@@ -1,0 +1,109 @@
+/**
+ * Activation: cheap and lazy. Discovery and the language server start in the background; every
+ * command is registered up front and says plainly why it cannot act (no pack, untrusted workspace,
+ * server down).
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { VALIDATE_ALL, ValidateAllResult } from '../shared/protocol';
+import { measurePack } from './commands/measurePack';
+import { newPack } from './commands/newPack';
+import { resetPack } from './commands/resetPack';
+import { ExperimentsTree } from './experimentsTree';
+import { startLanguageClient } from './languageClient';
+import { PackDecorations } from './packDecorations';
+import { PackIndex } from './packIndex';
+import { pickPack } from './packPicker';
+import { requireTrust } from './trust';
+
+let client: LanguageClient | undefined;
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel('Autoexp', { log: true });
+  const index = new PackIndex(log);
+  const decorations = new PackDecorations();
+  const tree = new ExperimentsTree(index, decorations);
+  const view = vscode.window.createTreeView('autoexp.experiments', { treeDataProvider: tree, showCollapseAll: true });
+  context.subscriptions.push(log, index, decorations, tree, view, vscode.window.registerFileDecorationProvider(decorations));
+
+  client = startLanguageClient(context, log, (message) => decorations.update(message));
+  const clientStarted = client.start().then(
+    () => log.info('pack language server started'),
+    (err) => log.error(`the pack language server did not start: ${err}`),
+  );
+
+  const command = (id: string, fn: (...args: unknown[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+
+  command('autoexp.refresh', () => index.refresh());
+  command('autoexp.newPack', () => newPack(index, context.asAbsolutePath(path.join('templates', 'pack')), log));
+  command('autoexp.openFolder', async (arg) => {
+    const pack = await pickPack(index, arg, 'Open Pack Folder');
+    if (pack) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(pack.dir));
+  });
+  command('autoexp.measure', async (arg) => {
+    const pack = await pickPack(index, arg, 'Measure');
+    if (!pack || !requireTrust('Measure')) return undefined;
+    const outcome = await measurePack(pack, log);
+    if (outcome?.ok) tree.setMeasured(pack.dir, outcome.score);
+    return outcome;
+  });
+  command('autoexp.resetPack', async (arg, options) => {
+    const pack = await pickPack(index, arg, 'Reset Pack');
+    if (!pack || !requireTrust('Reset Pack')) return undefined;
+    const confirm = !(options && typeof options === 'object' && (options as { confirm?: boolean }).confirm === false);
+    const score = await resetPack(pack, log, confirm);
+    if (score !== undefined) tree.setMeasured(pack.dir, score);
+    tree.invalidate(pack.dir);
+    return score;
+  });
+  command('autoexp.validatePacks', async () => {
+    await clientStarted;
+    if (!client?.isRunning()) {
+      void vscode.window.showErrorMessage('Autoexp: the pack language server is not running; see the Autoexp output.');
+      return undefined;
+    }
+    const result = ValidateAllResult.parse(await client.sendRequest(VALIDATE_ALL));
+    const withErrors = result.packs.filter((p) => p.errors > 0).length;
+    const withWarnings = result.packs.filter((p) => p.errors === 0 && p.warnings > 0).length;
+    const summary = `${result.packs.length} pack(s): ${withErrors} with errors, ${withWarnings} with warnings only`;
+    log.info(`validated ${summary} in ${Math.round(result.durationMs)} ms`);
+    if (withErrors + withWarnings > 0) {
+      void vscode.window.showWarningMessage(`Autoexp: ${summary}.`, 'Show Problems').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.actions.view.problems');
+      });
+    } else {
+      void vscode.window.showInformationMessage(`Autoexp: ${summary}.`);
+    }
+    return result;
+  });
+  command('autoexp.openDocumentation', () => vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(context.asAbsolutePath('README.md'))));
+
+  // Packs come and go: re-scan. A file inside a pack changes: redraw only that pack.
+  const watcher = vscode.workspace.createFileSystemWatcher('**/atris/experiments/**');
+  let timer: NodeJS.Timeout | undefined;
+  const rescan = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => void index.refresh(), 300);
+  };
+  const touched = (uri: vscode.Uri) => {
+    const pack = index.packOf(uri.fsPath);
+    if (pack) tree.invalidate(pack.dir);
+  };
+  context.subscriptions.push(
+    watcher,
+    watcher.onDidCreate((uri) => (touched(uri), rescan())),
+    watcher.onDidDelete((uri) => (touched(uri), rescan())),
+    watcher.onDidChange(touched),
+    vscode.workspace.onDidChangeWorkspaceFolders(rescan),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('autoexp.experimentsFolders') && rescan()),
+    { dispose: () => clearTimeout(timer) },
+  );
+
+  log.info(`Autoexp ${context.extension.packageJSON.version} activated`);
+  void index.refresh();
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}

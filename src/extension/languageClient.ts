@@ -1,0 +1,81 @@
+/**
+ * Starts the pack language server over IPC and keeps it alive: when it crashes, the client restarts
+ * it and says so once per session.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import {
+  CloseAction,
+  ErrorAction,
+  LanguageClient,
+  TransportKind,
+  type ErrorHandler,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import { DEFAULT_EXPERIMENTS_FOLDERS } from '../core/packFormat';
+import { PACKS_VALIDATED, PacksValidated, TRUST_CHANGED, type InitializationOptions, type TrustChanged } from '../shared/protocol';
+
+/** Restarts allowed before the client gives up; beyond that something is wrong in every start. */
+const MAX_RESTARTS = 5;
+
+function experimentsGlobs(): string[] {
+  const folders = vscode.workspace.getConfiguration('autoexp').get<string[]>('experimentsFolders') ?? DEFAULT_EXPERIMENTS_FOLDERS;
+  return folders.map((f) => `**/${f.replace(/^[/\\]+|[/\\]+$/g, '')}/**`);
+}
+
+export function startLanguageClient(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+  onPacksValidated: (message: PacksValidated) => void,
+): LanguageClient {
+  const module = context.asAbsolutePath(path.join('dist', 'server.cjs'));
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+  };
+  const globs = experimentsGlobs();
+  const initializationOptions: InitializationOptions = {
+    trusted: vscode.workspace.isTrusted,
+    experimentsFolders: vscode.workspace.getConfiguration('autoexp').get<string[]>('experimentsFolders') ?? DEFAULT_EXPERIMENTS_FOLDERS,
+    templatesDir: context.asAbsolutePath('templates'),
+  };
+  let restarts = 0;
+  let told = false;
+  const errorHandler: ErrorHandler = {
+    error: () => ({ action: ErrorAction.Continue }),
+    closed: () => {
+      restarts++;
+      if (restarts > MAX_RESTARTS) {
+        void vscode.window.showErrorMessage('Autoexp: the pack language server keeps stopping; diagnostics are off. See the Autoexp output for details.');
+        return { action: CloseAction.DoNotRestart, handled: true };
+      }
+      log.warn(`the pack language server stopped; restarting it (${restarts}/${MAX_RESTARTS})`);
+      if (!told) {
+        told = true;
+        void vscode.window.showWarningMessage('Autoexp: the pack language server stopped and was restarted.');
+      }
+      return { action: CloseAction.Restart, handled: true };
+    },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: globs.map((pattern) => ({ scheme: 'file', pattern })),
+    synchronize: { fileEvents: globs.map((g) => vscode.workspace.createFileSystemWatcher(g)) },
+    initializationOptions,
+    outputChannel: log,
+    errorHandler,
+  };
+  const client = new LanguageClient('autoexp', 'Autoexp Packs', serverOptions, clientOptions);
+  client.onNotification(PACKS_VALIDATED, (raw) => {
+    const parsed = PacksValidated.safeParse(raw);
+    if (parsed.success) onPacksValidated(parsed.data);
+    else log.warn(`dropped a malformed ${PACKS_VALIDATED} message`);
+  });
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      const message: TrustChanged = { trusted: true };
+      void client.sendNotification(TRUST_CHANGED, message);
+    }),
+  );
+  return client;
+}

@@ -1,0 +1,182 @@
+/**
+ * The Experiments tree as plain data: labels, descriptions, icons and children. experimentsTree.ts
+ * turns these into vscode.TreeItems; tests check them directly.
+ */
+import * as path from 'node:path';
+import { runningBest } from '../../core/results/export';
+import type { ResultsLog, Run, Trial } from '../../core/results/model';
+import type { PackInfo } from './packInfo';
+
+export type PackState = 'valid' | 'warnings' | 'errors' | 'running' | 'unknown';
+
+export interface NodeSpec {
+  /** Stable across refreshes, so expansion state survives them. */
+  id: string;
+  label: string;
+  description?: string;
+  /** A codicon id such as `beaker` or `loading~spin`, with an optional theme colour id. */
+  icon: { id: string; color?: string };
+  tooltip?: string;
+  contextValue: string;
+  collapsible: boolean;
+  expanded?: boolean;
+  /** A file to open on click. */
+  open?: string;
+  /** A command to run on click, with its arguments. */
+  command?: { id: string; args: unknown[] };
+  /** Children for nodes that carry them. */
+  kind: 'pack' | 'program' | 'target' | 'proposals' | 'proposal' | 'runs' | 'run' | 'trial' | 'results' | 'message';
+  packDir: string;
+  runIndex?: number;
+  trialIndex?: number;
+}
+
+const fmt = (n: number | undefined) => (n === undefined ? '–' : n.toFixed(4));
+const arrow = (log: ResultsLog) => (log.direction === 'lower' ? '↓' : '↑');
+
+const STATE_ICON: Record<PackState, NodeSpec['icon']> = {
+  valid: { id: 'beaker' },
+  warnings: { id: 'warning', color: 'list.warningForeground' },
+  errors: { id: 'error', color: 'list.errorForeground' },
+  running: { id: 'loading~spin' },
+  unknown: { id: 'beaker' },
+};
+
+const STATUS_ICON: Record<string, NodeSpec['icon']> = {
+  kept: { id: 'pass-filled', color: 'testing.iconPassed' },
+  reverted: { id: 'discard', color: 'disabledForeground' },
+  error: { id: 'error', color: 'testing.iconFailed' },
+  baseline: { id: 'circle-outline' },
+  unknown: { id: 'question' },
+};
+
+/** `measured` is the target's score from the last Measure or Reset in this session, when there was one. */
+export function describePack(info: PackInfo, measured?: number): string {
+  const now = measured === undefined ? '' : `now ${fmt(measured)} · `;
+  const log = info.log;
+  if (!log) return now + (info.resultsError ? 'results.tsv unreadable' : info.summary);
+  const trials = `${log.trials.length} trial${log.trials.length === 1 ? '' : 's'}`;
+  if (log.best) return `${now}best ${fmt(log.best.score)} ${arrow(log)} · ${trials}`;
+  if (log.baseline !== undefined) return `${now}baseline ${fmt(log.baseline)} ${arrow(log)} · ${trials}`;
+  return now + (log.trials.length ? trials : 'no trials yet');
+}
+
+function lastRun(log: ResultsLog | undefined): Run | undefined {
+  return log?.runs[log.runs.length - 1];
+}
+
+export function countsOf(trials: readonly Trial[]): { kept: number; reverted: number; error: number } {
+  const c = { kept: 0, reverted: 0, error: 0 };
+  for (const t of trials) if (t.status === 'kept' || t.status === 'reverted' || t.status === 'error') c[t.status]++;
+  return c;
+}
+
+function targetLine(info: PackInfo): string {
+  const t = info.target;
+  return t.kind === 'unknown' ? `unknown (${t.reason})` : path.relative(info.pack.dir, t.path) || t.path;
+}
+
+/** Markdown for the pack's hover: its brief, its target and its last run. */
+export function packTooltip(info: PackInfo): string {
+  const parts = [`**${info.pack.slug}**`, '', info.program?.trim() || '_no program.md_', '', `Target: \`${targetLine(info)}\``];
+  const run = lastRun(info.log);
+  if (run) {
+    const c = countsOf(run.trials);
+    const when = run.trials[run.trials.length - 1]?.timestamp ?? run.id;
+    parts.push(`Last run: ${when} · ${c.kept} kept, ${c.reverted} reverted, ${c.error} error`);
+  }
+  return parts.join('\n');
+}
+
+export function packNode(info: PackInfo, state: PackState, measured?: number): NodeSpec {
+  return {
+    id: `pack:${info.pack.dir}`,
+    kind: 'pack',
+    packDir: info.pack.dir,
+    label: info.pack.slug,
+    description: describePack(info, measured),
+    icon: STATE_ICON[state],
+    tooltip: packTooltip(info),
+    contextValue: `autoexp.pack${state === 'running' ? '.running' : ''}`,
+    collapsible: true,
+  };
+}
+
+export function packChildren(info: PackInfo): NodeSpec[] {
+  const dir = info.pack.dir;
+  const base = { packDir: dir, collapsible: false } as const;
+  const target = info.target;
+  return [
+    { ...base, id: `program:${dir}`, kind: 'program', label: 'Program', description: info.summary, icon: { id: 'book' }, contextValue: 'autoexp.program', open: path.join(dir, 'program.md') },
+    target.kind === 'unknown'
+      ? { ...base, id: `target:${dir}`, kind: 'target', label: 'Target', description: 'unknown', tooltip: target.reason, icon: { id: 'question' }, contextValue: 'autoexp.target.unknown' }
+      : { ...base, id: `target:${dir}`, kind: 'target', label: 'Target', description: targetLine(info), tooltip: target.path, icon: { id: 'target' }, contextValue: 'autoexp.target', open: target.path },
+    { ...base, id: `proposals:${dir}`, kind: 'proposals', label: 'Proposals', description: String(info.proposals.length), icon: { id: 'lightbulb' }, contextValue: 'autoexp.proposals', collapsible: info.proposals.length > 0 },
+    { ...base, id: `runs:${dir}`, kind: 'runs', label: 'Runs', description: String(info.log?.runs.length ?? 0), icon: { id: 'history' }, contextValue: 'autoexp.runs', collapsible: (info.log?.runs.length ?? 0) > 0 },
+    {
+      ...base,
+      id: `results:${dir}`,
+      kind: 'results',
+      label: 'Results',
+      description: info.resultsError ? 'unreadable' : `${info.log?.trials.length ?? 0} rows`,
+      tooltip: info.resultsError,
+      icon: { id: 'graph-line' },
+      contextValue: 'autoexp.results',
+      open: path.join(dir, 'results.tsv'),
+    },
+  ];
+}
+
+export function proposalNodes(info: PackInfo): NodeSpec[] {
+  return info.proposals.map((name) => ({
+    id: `proposal:${info.pack.dir}:${name}`,
+    kind: 'proposal',
+    packDir: info.pack.dir,
+    label: name,
+    icon: { id: 'file-code' },
+    contextValue: 'autoexp.proposal',
+    collapsible: false,
+    open: path.join(info.pack.dir, 'proposals', name),
+  }));
+}
+
+/** Runs, newest first. Built only when the Runs node is expanded: a 10,000-row log costs nothing until then. */
+export function runNodes(info: PackInfo): NodeSpec[] {
+  const log = info.log;
+  if (!log) return [];
+  return [...log.runs].reverse().map((run) => {
+    const c = countsOf(run.trials);
+    const when = run.trials[0]?.timestamp?.replace('T', ' ').slice(0, 19);
+    return {
+      id: `run:${info.pack.dir}:${run.index}`,
+      kind: 'run',
+      packDir: info.pack.dir,
+      runIndex: run.index,
+      label: `Run ${run.index + 1}`,
+      description: `${when ? `${when} · ` : ''}${c.kept} kept, ${c.reverted} reverted, ${c.error} error`,
+      icon: { id: 'run-all' },
+      contextValue: 'autoexp.run',
+      collapsible: run.trials.length > 0,
+    };
+  });
+}
+
+export function trialNodes(info: PackInfo, runIndex: number): NodeSpec[] {
+  const log = info.log;
+  const run = log?.runs[runIndex];
+  if (!log || !run) return [];
+  const best = runningBest(log);
+  return run.trials.map((t) => ({
+    id: `trial:${info.pack.dir}:${t.index}`,
+    kind: 'trial',
+    packDir: info.pack.dir,
+    runIndex,
+    trialIndex: t.index,
+    label: `${t.number} ${(t.status ?? t.statusWord).toUpperCase()}`,
+    description: `${fmt(t.oldScore)} → ${fmt(t.score)} · ${t.proposal ?? t.commit ?? ''}`.trim(),
+    tooltip: [t.description, t.timestamp, `best so far ${fmt(best[t.index])}`, `results.tsv line ${t.line}`].filter(Boolean).join('\n'),
+    icon: STATUS_ICON[t.status ?? 'unknown'],
+    contextValue: `autoexp.trial.${t.status ?? 'unknown'}`,
+    collapsible: false,
+  }));
+}

@@ -1,0 +1,49 @@
+/**
+ * What the tree shows of a pack, read from its files without running anything (restricted mode
+ * gets the same tree). No `vscode` import: the tree model is unit-tested on fixture packs.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { PackRef } from '../../core/discovery';
+import { firstSentence } from '../../core/programSummary';
+import { readResultsText } from '../../core/results/load';
+import type { ResultsLog } from '../../core/results/model';
+import { parseResults } from '../../core/results/parse';
+import { resolveTarget, type TargetResolution } from '../../core/target';
+
+export interface PackInfo {
+  pack: PackRef;
+  program?: string;
+  summary: string;
+  target: TargetResolution;
+  /** `proposals/*.py` file names, sorted. */
+  proposals: string[];
+  /** Undefined when results.tsv is missing or unreadable; `resultsError` says why. */
+  log?: ResultsLog;
+  resultsError?: string;
+}
+
+async function proposalsOf(dir: string): Promise<string[]> {
+  try {
+    const entries = await fs.readdir(path.join(dir, 'proposals'), { withFileTypes: true });
+    return entries.filter((e) => e.isFile() && e.name.endsWith('.py')).map((e) => e.name).sort();
+  } catch {
+    return [];
+  }
+}
+
+export async function loadPackInfo(pack: PackRef): Promise<PackInfo> {
+  const [program, target, proposals] = await Promise.all([
+    fs.readFile(path.join(pack.dir, 'program.md'), 'utf8').catch(() => undefined),
+    resolveTarget(pack.dir),
+    proposalsOf(pack.dir),
+  ]);
+  const info: PackInfo = { pack, program, summary: program === undefined ? 'no program.md' : firstSentence(program), target, proposals };
+  const file = path.join(pack.dir, 'results.tsv');
+  try {
+    info.log = parseResults(await readResultsText(file), file);
+  } catch (err) {
+    info.resultsError = (err as Error).message;
+  }
+  return info;
+}

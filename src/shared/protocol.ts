@@ -1,0 +1,42 @@
+/**
+ * Messages between the VS Code client and the language server, beyond LSP itself. Each has a type
+ * and a zod schema; the receiving side checks what arrives.
+ */
+import { z } from 'zod';
+
+export const InitializationOptions = z.object({
+  /** Workspace trust: untrusted workspaces skip the git comparison (git reads repository config). */
+  trusted: z.boolean(),
+  experimentsFolders: z.array(z.string()).min(1),
+  /** Absolute path of the extension's templates/ folder, for "create the missing file" fixes. */
+  templatesDir: z.string(),
+});
+export type InitializationOptions = z.infer<typeof InitializationOptions>;
+
+export const PackSummary = z.object({
+  /** Absolute folder of the pack. */
+  dir: z.string(),
+  slug: z.string(),
+  errors: z.number().int().nonnegative(),
+  warnings: z.number().int().nonnegative(),
+});
+export type PackSummary = z.infer<typeof PackSummary>;
+
+/** Server → client after each validation: the state of the packs it just checked (for folder badges). */
+export const PacksValidated = z.object({ packs: z.array(PackSummary), removed: z.array(z.string()) });
+export type PacksValidated = z.infer<typeof PacksValidated>;
+export const PACKS_VALIDATED = 'autoexp/packsValidated';
+
+/** Client → server: re-discover and re-validate every pack; answers with every pack's state. */
+export const VALIDATE_ALL = 'autoexp/validateAll';
+export const ValidateAllResult = z.object({ packs: z.array(PackSummary), durationMs: z.number() });
+export type ValidateAllResult = z.infer<typeof ValidateAllResult>;
+
+/** Client → server: workspace trust was granted. */
+export const TRUST_CHANGED = 'autoexp/trustChanged';
+export const TrustChanged = z.object({ trusted: z.boolean() });
+export type TrustChanged = z.infer<typeof TrustChanged>;
+
+/** What a diagnostic carries for its quick fix. */
+export const FixData = z.object({ packDir: z.string(), file: z.string().optional() });
+export type FixData = z.infer<typeof FixData>;

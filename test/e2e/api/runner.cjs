@@ -1,0 +1,72 @@
+// Runs inside the real VS Code extension host (the `vscode` module is the real API). Started by the
+// workbench through extensionTestsPath; each check's outcome goes to the JSON file the suite names in
+// AUTOEXP_E2E_RESULTS, and a thrown error makes the workbench report exit code 1.
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const vscode = require('vscode');
+
+const checks = [];
+
+async function check(name, fn) {
+  try {
+    await fn();
+    checks.push({ name, ok: true });
+  } catch (err) {
+    checks.push({ name, ok: false, error: String(err && err.stack ? err.stack : err) });
+  }
+}
+
+async function until(what, fn, timeoutMs = 30000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+exports.run = async function run() {
+  const root = vscode.workspace.workspaceFolders[0].uri.fsPath;
+  const exp = path.join(root, 'atris', 'experiments');
+
+  await check('the extension is active', async () => {
+    const ext = vscode.extensions.getExtension('autoexp.autoexp');
+    assert.ok(ext, 'autoexp.autoexp is installed');
+    await ext.activate();
+    assert.equal(ext.isActive, true);
+  });
+
+  await check('Validate Packs finds the seven test packs', async () => {
+    const result = await vscode.commands.executeCommand('autoexp.validatePacks');
+    const slugs = result.packs.map((p) => p.slug).sort();
+    assert.deepEqual(slugs, ['Bad_Slug', 'bloated-program', 'huge-results', 'long-log', 'missing-measure', 'outside-target', 'smoke-keep-revert']);
+    const bad = result.packs.find((p) => p.slug === 'Bad_Slug');
+    assert.equal(bad.errors, 1);
+  });
+
+  await check('diagnostics: program.md too long, from character 1201 (line 3, column 5)', async () => {
+    const uri = vscode.Uri.file(path.join(exp, 'bloated-program', 'program.md'));
+    const diags = await until('bloated-program diagnostics', () => vscode.languages.getDiagnostics(uri).find((d) => d.code === 'program-too-long'));
+    assert.equal(diags.message, 'bloated-program: program.md too long (1500 chars > 1200)');
+    assert.equal(diags.severity, vscode.DiagnosticSeverity.Error);
+    assert.deepEqual([diags.range.start.line, diags.range.start.character], [2, 4]);
+  });
+
+  await check('diagnostics: results.tsv too large, from line 551', async () => {
+    const uri = vscode.Uri.file(path.join(exp, 'huge-results', 'results.tsv'));
+    const d = await until('huge-results diagnostics', () => vscode.languages.getDiagnostics(uri).find((x) => x.code === 'results-too-large'));
+    assert.equal(d.range.start.line, 550);
+    assert.equal(d.message, 'huge-results: results.tsv too large (70057 bytes > 64000)');
+  });
+
+  await check('every command of the extension is registered', async () => {
+    const all = await vscode.commands.getCommands(true);
+    for (const id of ['autoexp.refresh', 'autoexp.validatePacks']) assert.ok(all.includes(id), id);
+  });
+
+  fs.writeFileSync(process.env.AUTOEXP_E2E_RESULTS, JSON.stringify(checks, null, 2));
+  const failed = checks.filter((c) => !c.ok);
+  if (failed.length) throw new Error(`${failed.length} extension-host check(s) failed`);
+};

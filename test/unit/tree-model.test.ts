@@ -1,0 +1,93 @@
+/** The Experiments tree's model on the fixture packs: labels, descriptions, children and icons. */
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import { listExperimentsFolder } from '../../src/core/discovery';
+import { loadPackInfo } from '../../src/extension/tree/packInfo';
+import { packChildren, packNode, proposalNodes, runNodes, trialNodes } from '../../src/extension/tree/model';
+import { EXPERIMENTS, WORKSPACE } from './helpers';
+
+async function info(slug: string) {
+  const folder = await listExperimentsFolder(EXPERIMENTS);
+  const pack = [...folder.packs, ...folder.support].find((p) => p.slug === slug)!;
+  return loadPackInfo(pack);
+}
+
+describe('pack nodes', () => {
+  test('outside-target: best score with direction, trial count, target outside the pack', async () => {
+    const i = await info('outside-target');
+    const node = packNode(i, 'valid');
+    assert.equal(node.label, 'outside-target');
+    assert.equal(node.description, 'best 1.0000 ↑ · 3 trials');
+    assert.deepEqual(node.icon, { id: 'beaker' });
+    assert.equal(node.contextValue, 'autoexp.pack');
+    assert.match(node.tooltip!, /^\*\*outside-target\*\*\n\nMake greet\(\) in pkg\/greeting\.py polite/);
+    assert.match(node.tooltip!, /Target: `\.\.\/\.\.\/\.\.\/pkg\/greeting\.py`/);
+    assert.match(node.tooltip!, /Last run: 2026-05-01T10:00:02\.000000\+00:00 · 1 kept, 1 reverted, 1 error/);
+    const children = packChildren(i);
+    assert.deepEqual(children.map((c) => [c.label, c.description]), [
+      ['Program', 'Make greet() in pkg/greeting.py polite and capitalised.'],
+      ['Target', '../../../pkg/greeting.py'],
+      ['Proposals', '1'],
+      ['Runs', '1'],
+      ['Results', '3 rows'],
+    ]);
+    assert.equal(children[1].open, path.join(WORKSPACE, 'pkg', 'greeting.py'));
+  });
+
+  test('the measured score shows as "now"', async () => {
+    assert.equal(packNode(await info('outside-target'), 'valid', 0.5).description, 'now 0.5000 · best 1.0000 ↑ · 3 trials');
+  });
+
+  test('smoke-keep-revert before any run: no trials yet, two proposals, candidate target', async () => {
+    const i = await info('smoke-keep-revert');
+    assert.equal(packNode(i, 'valid').description, 'no trials yet');
+    const children = packChildren(i);
+    assert.equal(children[1].description, 'candidate.py');
+    assert.deepEqual(proposalNodes(i).map((p) => p.label), ['bad_patch.py', 'fix_patch.py']);
+    assert.equal(children[3].collapsible, false, 'no runs to expand');
+  });
+
+  test('icons per state', async () => {
+    const i = await info('smoke-keep-revert');
+    assert.deepEqual(packNode(i, 'errors').icon, { id: 'error', color: 'list.errorForeground' });
+    assert.deepEqual(packNode(i, 'warnings').icon, { id: 'warning', color: 'list.warningForeground' });
+    const running = packNode(i, 'running');
+    assert.deepEqual(running.icon, { id: 'loading~spin' });
+    assert.equal(running.contextValue, 'autoexp.pack.running');
+  });
+
+  test('a pack whose target is unknown says why', async () => {
+    const i = await info('missing-measure');
+    assert.equal(i.target.kind, 'candidate');
+    const bare = { ...i, target: { kind: 'unknown' as const, reason: 'no candidate.* file in the pack, and loop.py has no DEFAULT_TARGET = … assignment' } };
+    const target = packChildren(bare)[1];
+    assert.deepEqual([target.description, target.tooltip, target.open], ['unknown', bare.target.reason, undefined]);
+  });
+});
+
+describe('runs and trials', () => {
+  test('long-log: 10 runs newest first, 30 trials each, with status icons', async () => {
+    const i = await info('long-log');
+    assert.equal(packNode(i, 'valid').description?.endsWith('· 300 trials'), true);
+    const runs = runNodes(i);
+    assert.equal(runs.length, 10);
+    assert.equal(runs[0].label, 'Run 10');
+    assert.match(runs[0].description!, /^2026-04-10 09:01:00 · \d+ kept, \d+ reverted, 0 error$/);
+    const trials = trialNodes(i, runs[0].runIndex!);
+    assert.equal(trials.length, 30);
+    const kept = trials.find((t) => t.contextValue === 'autoexp.trial.kept')!;
+    assert.deepEqual(kept.icon, { id: 'pass-filled', color: 'testing.iconPassed' });
+    assert.match(kept.label, /^\d+ KEPT$/);
+    assert.match(kept.description!, /^0\.\d{4} → 0\.\d{4} · proposal_\d\d\.py$/);
+  });
+
+  test('outside-target: reverted, kept and error trials', async () => {
+    const i = await info('outside-target');
+    assert.deepEqual(trialNodes(i, 0).map((t) => [t.label, t.description, t.icon.id]), [
+      ['1 REVERTED', '0.5000 → 0.2500 · shout.py', 'discard'],
+      ['2 KEPT', '0.5000 → 1.0000 · polite.py', 'pass-filled'],
+      ['3 ERROR', '1.0000 → – · broken.py', 'error'],
+    ]);
+  });
+});

@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import { listExperimentsFolder, packsToValidate } from '../../src/core/discovery';
+import { lineCrossingByteLimit } from '../../src/core/validation/referenceRules';
+import { referenceReport, validatePack, validatePacks } from '../../src/core/validation/validate';
+import { packFiles, tempDir, writeTree } from './helpers';
+
+async function findingsOf(files: Record<string, string>, slug = 'demo') {
+  const root = writeTree(tempDir(), Object.fromEntries(Object.entries(files).map(([k, v]) => [path.join(slug, k), v])));
+  const dir = path.join(root, slug);
+  return { dir, report: await validatePack({ dir, slug, kind: 'pack', experimentsDir: root }) };
+}
+
+const full = (overrides: Record<string, string> = {}) => packFiles('', overrides);
+
+describe('reference rules', () => {
+  test('a complete pack has no findings', async () => {
+    const { report } = await findingsOf(full());
+    assert.deepEqual(report.findings, []);
+  });
+
+  test('bad slug: on the first line of program.md', async () => {
+    const { dir, report } = await findingsOf(full(), 'Bad_Slug');
+    assert.deepEqual(report.findings, [
+      {
+        rule: 'invalid-slug',
+        severity: 'error',
+        message: 'Bad_Slug: invalid folder name, use lowercase-hyphen slug',
+        file: path.join(dir, 'program.md'),
+        line: 1,
+        column: 1,
+        endLine: 1,
+        endColumn: 1,
+      },
+    ]);
+  });
+
+  test('missing files: one finding each, in validate.py order, on the first file present', async () => {
+    const { dir, report } = await findingsOf({ 'results.tsv': 'a\n', 'notes.txt': 'x' });
+    assert.deepEqual(
+      report.findings.map((f) => [f.message, f.file]),
+      [
+        ['demo: missing required file program.md', path.join(dir, 'results.tsv')],
+        ['demo: missing required file measure.py', path.join(dir, 'results.tsv')],
+        ['demo: missing required file loop.py', path.join(dir, 'results.tsv')],
+      ],
+    );
+  });
+
+  test('program.md over 1200 characters: from character 1201 to the end', async () => {
+    const program = `${'a'.repeat(99)}\n${'b'.repeat(1000)}\n${'c'.repeat(300)}\n`; // 1402 chars; char 1201 is line 3, column 100
+    const { report } = await findingsOf(full({ 'program.md': program }));
+    assert.equal(report.findings.length, 1);
+    const [f] = report.findings;
+    assert.equal(f.message, 'demo: program.md too long (1402 chars > 1200)');
+    assert.deepEqual([f.line, f.column, f.endLine, f.endColumn], [3, 100, 4, 1]);
+  });
+
+  test('program.md length counts characters as Python reads them: CRLF is one, é is one', async () => {
+    const program = 'é'.repeat(600) + '\r\n'.repeat(600); // 1200 Python chars, 1800 UTF-16 units
+    const { report } = await findingsOf(full({ 'program.md': program }));
+    assert.deepEqual(report.findings, []);
+    const { report: over } = await findingsOf(full({ 'program.md': `${program}!` }));
+    assert.equal(over.findings[0].message, 'demo: program.md too long (1201 chars > 1200)');
+    assert.deepEqual([over.findings[0].line, over.findings[0].column], [601, 1]);
+  });
+
+  test('results.tsv over 64,000 bytes: from the row that crosses the limit', async () => {
+    const row = `2026-01-01T00:00:00Z\t1\tkept\t0.1\t0.2\tp.py\t${'x'.repeat(58)}\n`; // 100 bytes
+    const header = 'timestamp\ttrial\tstatus\told_score\tnew_score\tproposal\tdescription\n'; // 64 bytes
+    const results = header + row.repeat(650); // 65,064 bytes; byte 64,000 is in row 640 = line 641
+    const { report } = await findingsOf(full({ 'results.tsv': results }));
+    assert.equal(report.findings.length, 1);
+    assert.equal(report.findings[0].message, 'demo: results.tsv too large (65064 bytes > 64000)');
+    assert.deepEqual([report.findings[0].line, report.findings[0].column, report.findings[0].endLine], [641, 1, 652]);
+  });
+
+  test('lineCrossingByteLimit counts bytes, not characters', () => {
+    assert.equal(lineCrossingByteLimit(Buffer.from('ab\ncd\nef'), 2), 1);
+    assert.equal(lineCrossingByteLimit(Buffer.from('ab\ncd\nef'), 3), 2);
+    assert.equal(lineCrossingByteLimit(Buffer.from('éé\nx'), 4), 1); // é is two bytes: the newline is byte 4
+    assert.equal(lineCrossingByteLimit(Buffer.from('éé\nx'), 5), 2);
+  });
+});
+
+describe('what gets validated', () => {
+  test('support folders are listed apart, dot-folders ignored, order is by code point', async () => {
+    const root = writeTree(tempDir(), {
+      ...packFiles('beta'),
+      ...packFiles('Zeta'),
+      ...packFiles('alpha'),
+      ...packFiles('_examples/hello'),
+      ...packFiles('_template/pack'),
+      ...packFiles('_fixtures/invalid/broken'),
+      '.hidden/program.md': 'x',
+      '_scratch/program.md': 'x',
+    });
+    const folder = await listExperimentsFolder(root);
+    assert.deepEqual(folder.packs.map((p) => p.slug), ['Zeta', 'alpha', 'beta']);
+    assert.deepEqual(folder.support.map((p) => `${p.kind}:${p.slug}`), ['example:hello', 'fixture:broken', 'template:pack']);
+  });
+
+  test('a folder holding a required file is itself the one pack', async () => {
+    const root = writeTree(tempDir(), { 'solo/measure.py': 'print(1)\n', 'solo/sub/program.md': 'x' });
+    const packs = await packsToValidate(path.join(root, 'solo'));
+    assert.deepEqual(packs.map((p) => p.slug), ['solo']);
+  });
+
+  test('a workspace root: its atris/experiments folders, nested repos too', async () => {
+    const root = writeTree(tempDir(), {
+      ...packFiles('atris/experiments/one'),
+      ...packFiles('products/api/atris/experiments/two'),
+      ...packFiles('node_modules/x/atris/experiments/never'),
+      ...packFiles('.git/atris/experiments/never2'),
+    });
+    const packs = await packsToValidate(root);
+    assert.deepEqual(packs.map((p) => p.slug), ['one', 'two']);
+  });
+
+  test('reference report: PASS lines, FAIL lines, and no experiments', async () => {
+    const root = writeTree(tempDir(), { ...packFiles('alpha'), ...packFiles('beta-two') });
+    assert.deepEqual(referenceReport(await validatePacks(await packsToValidate(root))), {
+      lines: ['PASS: 2 experiment(s) valid', '- alpha', '- beta-two'],
+      exitCode: 0,
+    });
+    assert.deepEqual(referenceReport([]), { lines: ['FAIL: no experiments found'], exitCode: 1 });
+  });
+});
