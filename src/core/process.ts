@@ -2,6 +2,7 @@
  * Child processes: started from argument arrays (never a shell string), each in its own process
  * group so a timeout or a cancel ends the whole tree, not a lone pid.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { execa } from 'execa';
 
 export interface RunOptions {
@@ -12,6 +13,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   onStdout?: (chunk: string) => void;
   onStderr?: (chunk: string) => void;
+  /** Called once the child has a pid, so a journal can name the process group to kill after a crash. */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface RunResult {
@@ -56,6 +59,7 @@ export async function runProcess(command: string, args: string[], options: RunOp
     stripFinalNewline: false,
     windowsHide: true,
   });
+  if (child.pid !== undefined) options.onSpawn?.(child.pid);
   let timedOut = false;
   let cancelled = false;
   const timer =
@@ -92,4 +96,49 @@ export async function runProcess(command: string, args: string[], options: RunOp
     spawnError,
     durationMs: performance.now() - started,
   };
+}
+
+/**
+ * Whether a pid is a live process. A zombie (exited, not yet reaped: common in containers whose init
+ * does not reap) counts as gone.
+ */
+export function isProcessRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    // EPERM: it exists, it is just not ours.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    // No /proc (macOS): kill(0) is all we know.
+    return true;
+  }
+}
+
+/** Whether any process of a process group is still running (zombies aside). */
+export function isGroupRunning(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') return true;
+      } catch {
+        // The process ended while we looked.
+      }
+    }
+    return false;
+  } catch {
+    return true;
+  }
 }

@@ -176,7 +176,9 @@ describe('trusted workspace', () => {
         ['extensionTestsPath', remote(runner)],
       ]);
       await hostPage.goto(`${server.folderUrl(workspace)}&payload=${encodeURIComponent(payload)}`);
-      const code = await Promise.race([exit, new Promise<number>((_, reject) => setTimeout(() => reject(new Error('extension-host tests timed out')), 120_000))]);
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<number>((_, reject) => (timer = setTimeout(() => reject(new Error('extension-host tests timed out')), 120_000)));
+      const code = await Promise.race([exit, timedOut]).finally(() => clearTimeout(timer));
       const checks = existsSync(apiResults) ? JSON.parse(readFileSync(apiResults, 'utf8')) : [];
       assert.deepEqual(
         checks.filter((c: { ok: boolean }) => !c.ok),
