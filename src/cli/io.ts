@@ -2,6 +2,8 @@
 export interface CliIO {
   out(line: string): void;
   err(line: string): void;
+  /** Raw output of child processes, passed through as it comes; `out` line by line when absent. */
+  write?(chunk: string): void;
   cwd: string;
   /** Folder of templates/, beside the bundled cli.cjs. */
   templatesDir: string;

@@ -4,28 +4,41 @@ import { runCli } from './run';
 
 declare const AUTOEXP_VERSION: string;
 
-// A closed pipe (`autoexp results … | head`) is the reader's choice, not an error.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw err;
-  });
-}
-
 const controller = new AbortController();
 let interrupted = false;
-process.on('SIGINT', () => {
-  // First Ctrl+C: stop child process trees cleanly; a second one exits at once.
-  if (interrupted) process.exit(130);
-  interrupted = true;
-  controller.abort();
-});
+let outputClosed = false;
+
+// A closed pipe (`autoexp results … | head`) or a closed terminal is the reader's choice, not an
+// error: stop writing, and stop the work as if interrupted, so a run still restores its target.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE' && err.code !== 'EIO') throw err;
+    outputClosed = true;
+    controller.abort();
+  });
+}
+const write = (stream: NodeJS.WriteStream, text: string) => {
+  if (!outputClosed) stream.write(text);
+};
+
+/**
+ * Ctrl+C, the terminal's stop (SIGHUP when its pty closes) and a plain kill all mean the same: stop the
+ * child process trees and put the target back. A second signal exits at once.
+ */
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    controller.abort();
+  });
+}
 
 runCli(
   process.argv.slice(2),
   {
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`),
+    out: (line) => write(process.stdout, `${line}\n`),
+    err: (line) => write(process.stderr, `${line}\n`),
+    write: (chunk) => write(process.stdout, chunk),
     cwd: process.cwd(),
     templatesDir: path.resolve(__dirname, '..', 'templates'),
     signal: controller.signal,
@@ -33,7 +46,7 @@ runCli(
   AUTOEXP_VERSION,
 ).then(
   (code) => {
-    process.exitCode = interrupted && code === 0 ? 130 : code;
+    process.exitCode = interrupted && code === 0 && !outputClosed ? 130 : code;
   },
   (err) => {
     process.stderr.write(`autoexp: internal error: ${String(err)}\n`);

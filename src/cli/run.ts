@@ -14,6 +14,10 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; usage: string }> 
   results: { load: async () => (await import('./commands/results')).resultsCommand, usage: 'autoexp results PACK [--json|--csv|--md]' },
   measure: { load: async () => (await import('./commands/measure')).measureCommand, usage: 'autoexp measure PACK [--python P] [--timeout S] [--json]' },
   reset: { load: async () => (await import('./commands/reset')).resetCommand, usage: 'autoexp reset PACK [--python P] [--timeout S]' },
+  run: {
+    load: async () => (await import('./commands/run')).runCommand,
+    usage: 'autoexp run PACK --proposal P [--proposal P ...] [--engine pack|native] [--direction higher|lower] [--repeat N] [--margin X] [--timeout S] [--python P] [--json]',
+  },
   new: { load: async () => (await import('./commands/new')).newCommand, usage: 'autoexp new SLUG [--root DIR]' },
 };
 

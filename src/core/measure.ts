@@ -83,6 +83,7 @@ export interface MeasureOptions {
   env?: Record<string, string | undefined>;
   onStdout?: (chunk: string) => void;
   onStderr?: (chunk: string) => void;
+  onSpawn?: (pid: number) => void;
 }
 
 export interface MeasureRun {
@@ -101,6 +102,7 @@ export async function runMeasure(packDir: string, options: MeasureOptions): Prom
     signal: options.signal,
     onStdout: options.onStdout,
     onStderr: options.onStderr,
+    onSpawn: options.onSpawn,
   });
   const shown = path.join(path.basename(packDir), 'measure.py');
   if (proc.spawnError) return { process: proc, outcome: fail('spawn', `${options.python}: cannot start (${proc.spawnError})`) };

@@ -35,15 +35,8 @@ const KILL_GRACE_MS = 1000;
 
 export function killTree(pid: number | undefined, graceMs = KILL_GRACE_MS): void {
   if (pid === undefined) return;
-  const send = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-pid, sig);
-    } catch {
-      // The group is already gone.
-    }
-  };
-  send('SIGTERM');
-  setTimeout(() => send('SIGKILL'), graceMs).unref();
+  signalGroup(pid, 'SIGTERM');
+  setTimeout(() => signalGroup(pid, 'SIGKILL'), graceMs).unref();
 }
 
 export async function runProcess(command: string, args: string[], options: RunOptions): Promise<RunResult> {
@@ -140,5 +133,24 @@ export function isGroupRunning(pgid: number): boolean {
     return false;
   } catch {
     return true;
+  }
+}
+
+/** Ends process groups and waits until they are gone: SIGTERM, then SIGKILL after `graceMs`. */
+export async function endGroups(pgids: number[], graceMs = KILL_GRACE_MS): Promise<void> {
+  let alive = pgids.filter(isGroupRunning);
+  if (alive.length === 0) return;
+  alive.forEach((pgid) => signalGroup(pgid, 'SIGTERM'));
+  const deadline = performance.now() + graceMs;
+  while ((alive = alive.filter(isGroupRunning)).length > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  alive.forEach((pgid) => signalGroup(pgid, 'SIGKILL'));
+  while ((alive = alive.filter(isGroupRunning)).length > 0 && performance.now() < deadline + 1000) await new Promise((r) => setTimeout(r, 20));
+}
+
+export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // Gone meanwhile.
   }
 }

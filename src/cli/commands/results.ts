@@ -6,6 +6,7 @@ import type { ResultsLog } from '../../core/results/model';
 import { onePositional, parse } from '../args';
 import type { CliIO } from '../io';
 import { packFolder } from '../packArg';
+import { journalRoot, readJournal, runsOfPack } from '../../core/run/journal';
 
 
 const fmt = (n: number | undefined) => (n === undefined ? '-' : n.toFixed(4));
@@ -38,7 +39,8 @@ export async function resultsCommand(args: string[], io: CliIO): Promise<number>
   if (formats > 1) throw new UserError('autoexp results: choose one of --json, --csv, --md', 2);
   const pack = await packFolder(io.cwd, onePositional('results', positionals, 'PACK'));
   const log = await loadResults(path.join(pack, 'results.tsv'));
-  if (values.json) io.out(JSON.stringify(toJson(log), null, 2));
+  // The journal holds what results.tsv cannot: snapshots, payloads, interrupted and cancelled trials.
+  if (values.json) io.out(JSON.stringify({ ...toJson(log), journal: runsOfPack(readJournal(journalRoot(pack)), pack) }, null, 2));
   else if (values.csv) io.out(toCsv(log).trimEnd());
   else if (values.md) io.out(toMarkdown(log).trimEnd());
   else for (const line of resultsText(log)) io.out(line);

@@ -1,0 +1,73 @@
+import { UserError } from '../../core/errors';
+import { DEFAULT_TIMEOUT_SECONDS } from '../../core/measure';
+import { resolvePython } from '../../core/python';
+import type { RunSummary } from '../../core/run/context';
+import { runLoop } from '../../core/run/runLoop';
+import { parse, onePositional, timeoutMs } from '../args';
+import type { CliIO } from '../io';
+import { packFolder } from '../packArg';
+
+const EXIT_BY_STATUS: Record<RunSummary['status'], number> = { finished: 0, stopped: 1, error: 1, interrupted: 1, cancelled: 130 };
+
+function positiveInt(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UserError(`autoexp run: ${flag} takes a whole number of at least 1, got "${value}"`, 2);
+  return n;
+}
+
+function nonNegative(flag: string, value: string | undefined): number {
+  if (value === undefined) return 0;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new UserError(`autoexp run: ${flag} takes a number of at least 0, got "${value}"`, 2);
+  return n;
+}
+
+/** `autoexp run PACK --proposal P …`: the keep/revert loop, every trial journalled, the target never lost. */
+export async function runCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parse('run', args, {
+    proposal: { type: 'string', multiple: true, short: 'p' },
+    engine: { type: 'string' },
+    direction: { type: 'string' },
+    repeat: { type: 'string' },
+    margin: { type: 'string' },
+    timeout: { type: 'string' },
+    python: { type: 'string' },
+    verbose: { type: 'boolean' },
+    json: { type: 'boolean' },
+  });
+  const nativeOnly = values.repeat !== undefined || values.margin !== undefined || values.direction !== undefined;
+  // Repeats, margins and a direction are the native engine's: asking for one asks for it.
+  const engine = values.engine ?? (nativeOnly ? 'native' : undefined);
+  if (engine !== undefined && engine !== 'pack' && engine !== 'native') throw new UserError(`autoexp run: --engine is pack or native, got "${engine}"`, 2);
+  const direction = values.direction;
+  if (direction !== undefined && direction !== 'higher' && direction !== 'lower') throw new UserError(`autoexp run: --direction is higher or lower, got "${direction}"`, 2);
+  const repeat = positiveInt('--repeat', values.repeat, 1);
+  const margin = nonNegative('--margin', values.margin);
+  if (engine === 'pack' && nativeOnly) {
+    throw new UserError('autoexp run: --repeat, --margin and --direction belong to the native engine; the pack engine keeps by loop.py\'s own rule', 2);
+  }
+  const limit = timeoutMs('run', values.timeout, DEFAULT_TIMEOUT_SECONDS);
+  const pack = await packFolder(io.cwd, onePositional('run', positionals, 'PACK'));
+  const python = await resolvePython(values.python ?? process.env.AUTOEXP_PYTHON);
+  const write = io.write ?? ((chunk: string) => io.out(chunk.replace(/\n$/, '')));
+  const summary = await runLoop({
+    pack,
+    proposals: values.proposal ?? [],
+    python: python.command,
+    engine,
+    direction,
+    repeat,
+    margin,
+    timeoutMs: limit,
+    signal: io.signal,
+    reporter: {
+      line: values.json ? (text) => io.err(text) : (text) => io.out(text),
+      output: values.json ? () => undefined : write,
+      log: values.verbose ? (text) => io.err(`autoexp: ${text}`) : () => undefined,
+    },
+  });
+  if (values.json) io.out(JSON.stringify(summary));
+  else if (summary.status !== 'finished') io.err(`autoexp: ${pack}: ${summary.message ?? summary.status}`);
+  return EXIT_BY_STATUS[summary.status];
+}

@@ -1,0 +1,264 @@
+/**
+ * The run journal: `.autoexp/journal.jsonl` at the workspace root, one JSON event a line, only ever
+ * appended. The CLI, the extension and the pack engine's Python shims all write to it; every event is
+ * one `appendFileSync` of one line, so concurrent writers never interleave inside a line.
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { findRepoRoot } from '../gitHistory';
+
+export const JOURNAL_DIR = '.autoexp';
+export const JOURNAL_FILE = 'journal.jsonl';
+
+const Score = z.number().finite();
+
+export const TrialEndStatus = z.enum(['kept', 'reverted', 'error', 'cancelled', 'interrupted']);
+export type TrialEndStatus = z.infer<typeof TrialEndStatus>;
+export const RunEndStatus = z.enum(['finished', 'stopped', 'cancelled', 'error', 'interrupted']);
+export type RunEndStatus = z.infer<typeof RunEndStatus>;
+
+export const JournalEvent = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('run-start'),
+    run: z.string(),
+    pack: z.string(),
+    slug: z.string(),
+    engine: z.enum(['pack', 'native']),
+    proposals: z.array(z.string()),
+    target: z.string(),
+    pid: z.number().int(),
+    at: z.string(),
+  }),
+  /** A process group the run started; a crash recovery kills the ones still alive. */
+  z.object({ type: z.literal('process'), run: z.string(), pid: z.number().int() }),
+  z.object({ type: z.literal('baseline'), run: z.string(), score: Score, payload: z.record(z.unknown()).optional(), at: z.string() }),
+  z.object({
+    type: z.literal('trial-start'),
+    run: z.string(),
+    trial: z.number().int(),
+    proposal: z.string(),
+    target: z.string(),
+    /** Content hash of the target before the proposal ran. */
+    before: z.string(),
+    at: z.string(),
+  }),
+  z.object({
+    type: z.literal('trial-applied'),
+    run: z.string(),
+    trial: z.number().int(),
+    /** Content hash of the target right after the proposal ran: the candidate. */
+    candidate: z.string(),
+    exitCode: z.number().int().nullable(),
+    durationMs: z.number(),
+    touched: z.array(z.string()).optional(),
+  }),
+  z.object({
+    type: z.literal('trial-end'),
+    run: z.string(),
+    trial: z.number().int(),
+    status: TrialEndStatus,
+    reason: z.string().optional(),
+    oldScore: Score.optional(),
+    newScore: Score.optional(),
+    payload: z.record(z.unknown()).optional(),
+    /** The file put back to its "before" snapshot, when one was. */
+    restored: z.string().optional(),
+    durationMs: z.number().optional(),
+    at: z.string(),
+  }),
+  z.object({ type: z.literal('run-end'), run: z.string(), status: RunEndStatus, message: z.string().optional(), best: Score.optional(), at: z.string() }),
+]);
+export type JournalEvent = z.infer<typeof JournalEvent>;
+type EventOf<T extends JournalEvent['type']> = Extract<JournalEvent, { type: T }>;
+
+export interface TrialRecord {
+  run: string;
+  trial: number;
+  proposal: string;
+  target: string;
+  before: string;
+  candidate?: string;
+  proposalExitCode?: number | null;
+  touched?: string[];
+  status?: TrialEndStatus;
+  reason?: string;
+  oldScore?: number;
+  newScore?: number;
+  payload?: Record<string, unknown>;
+  restored?: string;
+  startedAt: string;
+  endedAt?: string;
+}
+
+export interface RunRecord {
+  id: string;
+  pack: string;
+  slug: string;
+  engine: 'pack' | 'native';
+  proposals: string[];
+  target: string;
+  pid: number;
+  pids: number[];
+  startedAt: string;
+  baseline?: number;
+  trials: TrialRecord[];
+  status?: RunEndStatus;
+  message?: string;
+  best?: number;
+  endedAt?: string;
+}
+
+export interface JournalContents {
+  runs: RunRecord[];
+  /** Lines that were not a valid event (a torn last line after a crash, a hand edit), 1-based. */
+  badLines: number[];
+}
+
+/**
+ * Where the journal of a pack lives: the top of its git repository, else the folder that holds
+ * `atris/`, else the pack's own parent.
+ */
+export function journalRoot(packDir: string): string {
+  const repo = findRepoRoot(packDir);
+  if (repo) return repo;
+  let dir = path.resolve(packDir);
+  while (path.dirname(dir) !== dir) {
+    if (path.basename(dir) === 'atris') return path.dirname(dir);
+    dir = path.dirname(dir);
+  }
+  return path.dirname(path.resolve(packDir));
+}
+
+export function journalDir(root: string): string {
+  return path.join(root, JOURNAL_DIR);
+}
+
+/** Creates `.autoexp/` with a `.gitignore` of `*`, so nothing in it is ever committed by accident. */
+export function ensureJournalDir(root: string): string {
+  const dir = journalDir(root);
+  mkdirSync(dir, { recursive: true });
+  const ignore = path.join(dir, '.gitignore');
+  if (!existsSync(ignore)) writeFileSync(ignore, '*\n');
+  return dir;
+}
+
+export function nowIso(): string {
+  return new Date().toISOString();
+}
+
+export class Journal {
+  readonly file: string;
+  constructor(readonly root: string) {
+    this.file = path.join(ensureJournalDir(root), JOURNAL_FILE);
+  }
+
+  append(event: JournalEvent): void {
+    appendFileSync(this.file, `${JSON.stringify(event)}\n`);
+  }
+
+  read(): JournalContents {
+    return readJournal(this.root);
+  }
+}
+
+export function readJournal(root: string): JournalContents {
+  let text: string;
+  try {
+    text = readFileSync(path.join(journalDir(root), JOURNAL_FILE), 'utf8');
+  } catch {
+    return { runs: [], badLines: [] };
+  }
+  return foldJournal(text);
+}
+
+export function foldJournal(text: string): JournalContents {
+  const runs = new Map<string, RunRecord>();
+  const badLines: number[] = [];
+  const lines = text.split('\n');
+  lines.forEach((line, i) => {
+    if (!line.trim()) return;
+    let event: JournalEvent;
+    try {
+      const parsed = JournalEvent.safeParse(JSON.parse(line));
+      if (!parsed.success) throw new Error('not an event');
+      event = parsed.data;
+    } catch {
+      badLines.push(i + 1);
+      return;
+    }
+    apply(runs, event);
+  });
+  return { runs: [...runs.values()], badLines };
+}
+
+function apply(runs: Map<string, RunRecord>, event: JournalEvent): void {
+  if (event.type === 'run-start') {
+    runs.set(event.run, {
+      id: event.run,
+      pack: event.pack,
+      slug: event.slug,
+      engine: event.engine,
+      proposals: event.proposals,
+      target: event.target,
+      pid: event.pid,
+      pids: [],
+      startedAt: event.at,
+      trials: [],
+    });
+    return;
+  }
+  const run = runs.get(event.run);
+  if (!run) return;
+  switch (event.type) {
+    case 'process':
+      run.pids.push(event.pid);
+      return;
+    case 'baseline':
+      run.baseline = event.score;
+      return;
+    case 'trial-start':
+      run.trials.push({ run: run.id, trial: event.trial, proposal: event.proposal, target: event.target, before: event.before, startedAt: event.at });
+      return;
+    case 'trial-applied':
+      withTrial(run, event, (t) => Object.assign(t, { candidate: event.candidate, proposalExitCode: event.exitCode, touched: event.touched }));
+      return;
+    case 'trial-end':
+      withTrial(run, event, (t) =>
+        Object.assign(t, {
+          status: event.status,
+          reason: event.reason,
+          oldScore: event.oldScore,
+          newScore: event.newScore,
+          payload: event.payload,
+          restored: event.restored,
+          endedAt: event.at,
+        }),
+      );
+      return;
+    case 'run-end':
+      Object.assign(run, { status: event.status, message: event.message, best: event.best, endedAt: event.at });
+      return;
+  }
+}
+
+/** The newest record of that trial number: a pack engine restarted after a timeout numbers again from 1. */
+function withTrial(run: RunRecord, event: EventOf<'trial-applied' | 'trial-end'>, update: (t: TrialRecord) => void): void {
+  for (let i = run.trials.length - 1; i >= 0; i--) {
+    if (run.trials[i].trial === event.trial) {
+      update(run.trials[i]);
+      return;
+    }
+  }
+}
+
+/** The runs of one pack, oldest first. */
+export function runsOfPack(contents: JournalContents, packDir: string): RunRecord[] {
+  const dir = path.resolve(packDir);
+  return contents.runs.filter((r) => path.resolve(r.pack) === dir);
+}
+
+export function newRunId(): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${stamp}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`;
+}

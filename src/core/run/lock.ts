@@ -1,0 +1,74 @@
+/**
+ * One run per pack: `.autoexp/locks/<slug>-<hash>.lock` holds the running process's pid. A lock whose
+ * pid is dead was left by a crash and is taken over.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, openSync, readFileSync, unlinkSync, writeSync, closeSync } from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { UserError } from '../errors';
+import { isProcessRunning } from '../process';
+import { ensureJournalDir } from './journal';
+
+const LockFile = z.object({ pid: z.number().int(), run: z.string(), pack: z.string(), startedAt: z.string() });
+export type LockInfo = z.infer<typeof LockFile>;
+
+export function lockPath(root: string, packDir: string): string {
+  const key = createHash('sha1').update(path.resolve(packDir)).digest('hex').slice(0, 10);
+  return path.join(ensureJournalDir(root), 'locks', `${path.basename(packDir)}-${key}.lock`);
+}
+
+
+export function readLock(file: string): LockInfo | undefined {
+  try {
+    const parsed = LockFile.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The live lock on a pack, if a run holds one. */
+export function heldLock(root: string, packDir: string): LockInfo | undefined {
+  const info = readLock(lockPath(root, packDir));
+  return info && isProcessRunning(info.pid) ? info : undefined;
+}
+
+export interface PackLock {
+  info: LockInfo;
+  /** Set when a dead run's lock was taken over. */
+  tookOverFrom?: LockInfo;
+  release(): void;
+}
+
+export function acquireLock(root: string, packDir: string, run: string): PackLock {
+  const file = lockPath(root, packDir);
+  mkdirSync(path.dirname(file), { recursive: true });
+  const info: LockInfo = { pid: process.pid, run, pack: path.resolve(packDir), startedAt: new Date().toISOString() };
+  let tookOverFrom: LockInfo | undefined;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    let fd: number;
+    try {
+      fd = openSync(file, 'wx');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = readLock(file);
+      if (holder && isProcessRunning(holder.pid)) {
+        throw new UserError(`${path.basename(packDir)} is already running (run ${holder.run}, pid ${holder.pid}, since ${holder.startedAt}); stop that run first`);
+      }
+      tookOverFrom = holder;
+      unlinkSync(file);
+      continue;
+    }
+    writeSync(fd, JSON.stringify(info));
+    closeSync(fd);
+    return {
+      info,
+      tookOverFrom,
+      release: () => {
+        if (readLock(file)?.run === run) unlinkSync(file);
+      },
+    };
+  }
+  throw new UserError(`${file}: could not take the run lock; another run is starting on this pack`);
+}

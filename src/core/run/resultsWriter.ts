@@ -1,0 +1,97 @@
+/**
+ * Appending a trial to a pack's results.tsv in the dialect the log already speaks: its own header,
+ * its own status words. A missing or empty log gets the canonical header. Every write is one whole
+ * row appended; nothing already in the file is ever rewritten.
+ */
+import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { CANONICAL_HEADER } from '../packFormat';
+import { findRoles, normaliseStatus } from '../results/columns';
+import type { ColumnRoles, Direction, TrialStatus } from '../results/model';
+import { parseResults } from '../results/parse';
+
+export interface RowValues {
+  trial: number;
+  status: Exclude<TrialStatus, 'baseline'>;
+  oldScore?: number;
+  newScore?: number;
+  proposal: string;
+  description: string;
+  run?: string;
+}
+
+export interface LogDialect {
+  header: string[];
+  roles: ColumnRoles;
+  /** The status word this log uses for each outcome. */
+  words: Record<RowValues['status'], string>;
+  direction?: Direction;
+  /** The header must be written before the first row. */
+  needsHeader: boolean;
+  /** The file does not end with a newline: a row must start with one. */
+  needsNewline: boolean;
+}
+
+const DEFAULT_WORDS: LogDialect['words'] = { kept: 'kept', reverted: 'reverted', error: 'error' };
+
+export function readDialect(file: string): LogDialect {
+  const text = existsSync(file) && statSync(file).isFile() ? readFileSync(file, 'utf8') : '';
+  if (!text.trim()) {
+    const { roles } = findRoles(CANONICAL_HEADER, () => []);
+    return { header: CANONICAL_HEADER, roles, words: { ...DEFAULT_WORDS }, needsHeader: true, needsNewline: text.length > 0 && !text.endsWith('\n') };
+  }
+  const log = parseResults(text, file);
+  const words = { ...DEFAULT_WORDS };
+  // The first word the log used for each outcome, so `keep`/`discard`/`crash` logs stay that way.
+  for (const trial of log.trials) {
+    const status = trial.status;
+    if (status && status !== 'baseline' && words[status] === DEFAULT_WORDS[status] && normaliseStatus(trial.statusWord) === status) {
+      words[status] = trial.statusWord;
+    }
+  }
+  if (log.header.length === 0) {
+    const { roles } = findRoles(CANONICAL_HEADER, () => []);
+    return { header: CANONICAL_HEADER, roles, words, needsHeader: true, needsNewline: !text.endsWith('\n') };
+  }
+  return { header: log.header, roles: log.columns, words, direction: log.directionSource === 'default' ? undefined : log.direction, needsHeader: false, needsNewline: !text.endsWith('\n') };
+}
+
+/** A cell can hold neither a tab nor a line break: they would split the row. */
+function cell(text: string): string {
+  return text.replace(/[\t\r\n]+/g, ' ').trim();
+}
+
+export function formatScore(score: number | undefined): string {
+  return score === undefined ? '' : score.toFixed(4);
+}
+
+export function formatRow(dialect: LogDialect, values: RowValues, now = new Date()): string {
+  const byRole: Partial<Record<keyof ColumnRoles, string>> = {
+    timestamp: now.toISOString(),
+    run: values.run ?? '',
+    trial: String(values.trial),
+    modality: 'aggregate',
+    status: dialect.words[values.status],
+    oldScore: formatScore(values.oldScore),
+    score: formatScore(values.newScore),
+    proposal: values.proposal,
+    description: values.description,
+  };
+  const roleOf = new Map<string, keyof ColumnRoles>();
+  for (const [role, name] of Object.entries(dialect.roles) as Array<[keyof ColumnRoles, string | undefined]>) if (name) roleOf.set(name, role);
+  return dialect.header
+    .map((name) => {
+      const role = roleOf.get(name);
+      return cell(role ? byRole[role] ?? '' : '');
+    })
+    .join('\t');
+}
+
+/** Appends one row (and the header first, for a new log) in a single write. */
+export function appendRow(file: string, dialect: LogDialect, values: RowValues): void {
+  let text = dialect.needsNewline ? '\n' : '';
+  if (dialect.needsHeader) text += `${dialect.header.join('\t')}\n`;
+  text += `${formatRow(dialect, values)}\n`;
+  appendFileSync(file, text);
+  dialect.needsHeader = false;
+  dialect.needsNewline = false;
+}

@@ -1,0 +1,101 @@
+/**
+ * One run of a pack's loop, whichever engine: checks the pack, recovers what a crashed run left, takes
+ * the pack's lock, journals the run's start and end, and hands over to the engine.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { UserError } from '../errors';
+import { isPlaceholderScript } from '../validation/extendedRules';
+import { resolveTarget } from '../target';
+import type { Direction } from '../results/model';
+import { DEFAULT_TIMEOUT_SECONDS } from '../measure';
+import type { Engine, RunReporter, RunSummary } from './context';
+import { Journal, journalRoot, newRunId, nowIso } from './journal';
+import { acquireLock } from './lock';
+import { runNativeEngine } from './nativeEngine';
+import { runPackEngine } from './packEngine';
+import { describeRecovery, recoverInterrupted } from './recovery';
+import { readDialect } from './resultsWriter';
+import { SnapshotStore } from './snapshots';
+
+export interface RunLoopOptions {
+  pack: string;
+  /** Proposal files, absolute or relative to the pack; run in this order. */
+  proposals: string[];
+  python: string;
+  /** Undefined: the pack engine, unless loop.py is still the template's stub. */
+  engine?: Engine;
+  direction?: Direction;
+  repeat?: number;
+  margin?: number;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  reporter: RunReporter;
+}
+
+export function chooseEngine(pack: string, asked: Engine | undefined): { engine: Engine; why?: string } {
+  if (asked) return { engine: asked };
+  const loop = path.join(pack, 'loop.py');
+  if (!existsSync(loop)) return { engine: 'native', why: 'the pack has no loop.py' };
+  if (isPlaceholderScript(readFileSync(loop, 'utf8'))) return { engine: 'native', why: 'loop.py is still the template stub' };
+  return { engine: 'pack' };
+}
+
+function resolveProposals(pack: string, proposals: string[]): string[] {
+  if (proposals.length === 0) throw new UserError(`${pack}: no proposal to run; name one or more (--proposal P)`, 2);
+  return proposals.map((p) => {
+    const candidates = path.isAbsolute(p) ? [p] : [path.resolve(pack, p), path.resolve(pack, 'proposals', p)];
+    const found = candidates.find((c) => existsSync(c) && statSync(c).isFile());
+    if (!found) throw new UserError(`${candidates[0]}: proposal not found`);
+    return found;
+  });
+}
+
+export async function runLoop(options: RunLoopOptions): Promise<RunSummary & { recovered: string[] }> {
+  const pack = path.resolve(options.pack);
+  const slug = path.basename(pack);
+  if (!existsSync(path.join(pack, 'measure.py'))) throw new UserError(`${path.join(pack, 'measure.py')}: not found; a pack needs measure.py to run`);
+  const proposals = resolveProposals(pack, options.proposals);
+  const target = await resolveTarget(pack);
+  if (target.kind === 'unknown') throw new UserError(`${pack}: the bounded target is unknown (${target.reason})`);
+  if (!existsSync(target.path)) throw new UserError(`${target.path}: the bounded target does not exist`);
+  const { engine, why } = chooseEngine(pack, options.engine);
+  if (engine === 'pack' && !existsSync(path.join(pack, 'loop.py'))) throw new UserError(`${path.join(pack, 'loop.py')}: not found; use --engine native`);
+
+  const root = journalRoot(pack);
+  const recovered = recoverInterrupted(root, pack).map((r) => describeRecovery(r, root));
+  for (const line of recovered) options.reporter.line(`autoexp: ${line}`);
+  const run = newRunId();
+  const lock = acquireLock(root, pack, run);
+  const journal = new Journal(root);
+  const resultsFile = path.join(pack, 'results.tsv');
+  try {
+    if (why) options.reporter.line(`autoexp: native engine (${why})`);
+    journal.append({ type: 'run-start', run, pack, slug, engine, proposals: proposals.map((p) => path.basename(p)), target: target.path, pid: process.pid, at: nowIso() });
+    const ctx = {
+      run,
+      pack,
+      slug,
+      target: target.path,
+      proposals,
+      python: options.python,
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000,
+      signal: options.signal,
+      journal,
+      store: new SnapshotStore(root),
+      reporter: options.reporter,
+      resultsFile,
+    };
+    const summary =
+      engine === 'pack'
+        ? await runPackEngine(ctx)
+        : await runNativeEngine(ctx, { repeat: options.repeat ?? 1, margin: options.margin ?? 0, direction: options.direction ?? readDialect(resultsFile).direction ?? 'higher' });
+    journal.append({ type: 'run-end', run, status: summary.status, message: summary.message, best: summary.best, at: nowIso() });
+    return { ...summary, recovered };
+  } catch (err) {
+    journal.append({ type: 'run-end', run, status: 'error', message: String((err as Error).message ?? err), at: nowIso() });
+    throw err;
+  } finally {
+    lock.release();
+  }
+}

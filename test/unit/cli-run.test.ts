@@ -1,0 +1,91 @@
+/**
+ * `autoexp run` as users run it: the bundled dist/cli.cjs in a real process on a copy of the smoke
+ * pack in a git repository, real Python; Ctrl+C and the terminal's hang-up as real signals.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { before, describe, test } from 'node:test';
+import { REPO_ROOT } from './helpers';
+import { BASELINE, FIXED, smokeRepo } from './support/smokeRepo';
+
+const CLI = path.join(REPO_ROOT, 'dist', 'cli.cjs');
+
+function autoexp(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+before(() => {
+  assert.ok(existsSync(CLI), 'dist/cli.cjs is built (npm run build)');
+});
+
+describe('autoexp run', () => {
+  test('native engine: the loop.py protocol lines, exit 0, and results --json carries the journal', () => {
+    const { pack } = smokeRepo();
+    const r = autoexp(['run', '.', '--proposal', 'bad_patch.py', '-p', 'proposals/fix_patch.py', '--engine', 'native'], pack);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stdout.split('\n').filter((l) => /^(BASELINE|TRIAL|FINAL)/.test(l)), [
+      'BASELINE 0.2000',
+      'TRIAL 1 REVERTED score=0.2000 proposal=bad_patch.py',
+      'TRIAL 2 KEPT score=1.0000 proposal=fix_patch.py',
+      'FINAL 1.0000',
+    ]);
+    const results = JSON.parse(autoexp(['results', '.', '--json'], pack).stdout);
+    assert.equal(results.counts.kept, 1);
+    assert.equal(results.journal.length, 1);
+    assert.deepEqual(
+      results.journal[0].trials.map((t: { proposal: string; status: string; newScore: number }) => [t.proposal, t.status, t.newScore]),
+      [
+        ['bad_patch.py', 'reverted', 0.2],
+        ['fix_patch.py', 'kept', 1],
+      ],
+    );
+  });
+
+  test('pack engine: loop.py\'s own output reaches the terminal unchanged', () => {
+    const { pack } = smokeRepo();
+    const r = autoexp(['run', pack, '-p', 'bad_patch.py', '-p', 'fix_patch.py'], REPO_ROOT);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'BASELINE 0.2000\nTRIAL 1 REVERTED score=0.2000 proposal=bad_patch.py\nTRIAL 2 KEPT score=1.0000 proposal=fix_patch.py\nFINAL 1.0000\n');
+    assert.equal(readFileSync(path.join(pack, 'candidate.py'), 'utf8'), FIXED);
+  });
+
+  test('bad usage is exit 2 with one line naming the problem', () => {
+    const { pack } = smokeRepo();
+    const cases: Array<[string[], number, RegExp]> = [
+      [['run', pack, '-p', 'fix_patch.py', '--engine', 'fast'], 2, /^autoexp: autoexp run: --engine is pack or native, got "fast"\n$/],
+      [['run', pack, '-p', 'fix_patch.py', '--repeat', '0'], 2, /^autoexp: autoexp run: --repeat takes a whole number of at least 1, got "0"\n$/],
+      [['run', pack, '-p', 'fix_patch.py', '--engine', 'pack', '--margin', '0.1'], 2, /--repeat, --margin and --direction belong to the native engine/],
+      [['run', pack], 2, /: no proposal to run; name one or more \(--proposal P\)\n$/],
+      [['run', pack, '-p', 'nope.py'], 1, /smoke-keep-revert\/nope\.py: proposal not found\n$/],
+    ];
+    for (const [args, code, stderr] of cases) {
+      const r = autoexp(args, REPO_ROOT);
+      assert.equal(r.code, code, args.join(' '));
+      assert.match(r.stderr, stderr, args.join(' '));
+    }
+    assert.equal(readFileSync(path.join(pack, 'results.tsv'), 'utf8').split('\n').length, 2, 'nothing was logged');
+  });
+
+  for (const signal of ['SIGINT', 'SIGHUP', 'SIGTERM'] as const) {
+    test(`${signal} mid-trial: exit 130 within 2 s, the target restored`, async () => {
+      const { pack } = smokeRepo();
+      const child = spawn(process.execPath, [CLI, 'run', pack, '-p', 'hang.py'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      const target = path.join(pack, 'candidate.py');
+      const deadline = Date.now() + 30_000;
+      while (readFileSync(target, 'utf8') !== 'half-written\n' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      const sentAt = performance.now();
+      child.kill(signal);
+      const code = await new Promise<number | null>((r) => child.once('exit', r));
+      const elapsed = performance.now() - sentAt;
+      assert.equal(code, 130, stderr);
+      assert.ok(elapsed < 2000, `stopped in ${Math.round(elapsed)} ms`);
+      assert.equal(readFileSync(target, 'utf8'), BASELINE);
+      assert.match(stderr, /smoke-keep-revert: cancelled\n$/);
+    });
+  }
+});

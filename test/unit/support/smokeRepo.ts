@@ -1,0 +1,41 @@
+/** A copy of the smoke pack, with extra proposals, in a fresh git repository. */
+import { execFileSync } from 'node:child_process';
+import { cpSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { EXPERIMENTS, tempDir, writeTree } from '../helpers';
+
+export const BASELINE = readFileSync(path.join(EXPERIMENTS, 'smoke-keep-revert', 'candidate.py'), 'utf8');
+export const FIXED = 'def count_words(text):\n    return len(text.split())\n';
+export const HEADER = 'timestamp\ttrial\tstatus\told_score\tnew_score\tproposal\tdescription';
+
+/** Extra proposals, written into the copied pack's proposals/. */
+export const PROPOSALS: Record<string, string> = {
+  'crash.py': 'import sys\nprint("about to fail")\nsys.exit("no luck")\n',
+  // Writes the target, starts a grandchild, then hangs: a timeout must end both and restore.
+  'hang.py':
+    'import os, subprocess, sys, time\n' +
+    'open(os.environ["EXPERIMENT_TARGET"], "w").write("half-written\\n")\n' +
+    'child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])\n' +
+    'open(os.path.join(os.environ["HANG_PIDS"], str(child.pid)), "w").close() if os.environ.get("HANG_PIDS") else None\n' +
+    'print("hanging", flush=True)\n' +
+    'time.sleep(60)\n',
+  'touch_other.py':
+    'import os\nfrom pathlib import Path\n' +
+    'target = Path(os.environ["EXPERIMENT_TARGET"])\n' +
+    'target.write_text("def count_words(text):\\n    return len(text.split())\\n")\n' +
+    '(target.parent / "program.md").write_text("rewritten by a proposal\\n")\n' +
+    '(target.parent / "stray.txt").write_text("new file\\n")\n' +
+    'print("fixed it, and a bit more")\n',
+};
+
+export function smokeRepo(): { repo: string; pack: string } {
+  const repo = tempDir('autoexp-run-');
+  const pack = path.join(repo, 'atris', 'experiments', 'smoke-keep-revert');
+  cpSync(path.join(EXPERIMENTS, 'smoke-keep-revert'), pack, { recursive: true });
+  writeTree(path.join(pack, 'proposals'), PROPOSALS);
+  execFileSync('git', ['init', '-q'], { cwd: repo });
+  execFileSync('git', ['add', '-A'], { cwd: repo });
+  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'init'], { cwd: repo });
+  return { repo, pack };
+}
+
