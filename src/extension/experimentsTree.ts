@@ -56,8 +56,10 @@ export class ExperimentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
   }
 
   /** The target's score from the last Measure or Reset, shown as "now" on the pack. */
-  setMeasured(packDir: string, score: number): void {
-    this.measured.set(packDir, score);
+  /** The target's score from a Measure or Reset; undefined forgets it (a run changed the target since). */
+  setMeasured(packDir: string, score: number | undefined): void {
+    if (score === undefined) this.measured.delete(packDir);
+    else this.measured.set(packDir, score);
     this.changed.fire(undefined);
   }
 

@@ -10,6 +10,10 @@ import { VALIDATE_ALL, ValidateAllResult } from '../shared/protocol';
 import { measurePack } from './commands/measurePack';
 import { newPack } from './commands/newPack';
 import { resetPack } from './commands/resetPack';
+import { runLoopCommand, runProposalCommand, stopRunCommand } from './commands/runLoop';
+import { recoverOnStart } from './runs/recoverOnStart';
+import { LoopTaskProvider, TASK_TYPE } from './runs/loopTask';
+import { RunTracker } from './runs/runTracker';
 import { ExperimentsTree } from './experimentsTree';
 import { startLanguageClient } from './languageClient';
 import { PackDecorations } from './packDecorations';
@@ -77,6 +81,13 @@ export function activate(context: vscode.ExtensionContext): void {
     }
     return result;
   });
+  const cliPath = context.asAbsolutePath(path.join('dist', 'cli.cjs'));
+  const tracker = new RunTracker(tree, log);
+  context.subscriptions.push(tracker, vscode.tasks.registerTaskProvider(TASK_TYPE, new LoopTaskProvider(index, cliPath)));
+  command('autoexp.runLoop', (arg, proposals) => runLoopCommand(index, tracker, cliPath, arg, proposals));
+  command('autoexp.runProposal', (arg) => runProposalCommand(index, tracker, cliPath, arg));
+  command('autoexp.stopRun', (arg) => stopRunCommand(tracker, arg));
+  command('autoexp.showRunTerminal', (packDir) => typeof packDir === 'string' && tracker.showTerminal(packDir));
   command('autoexp.openDocumentation', () => vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(context.asAbsolutePath('README.md'))));
 
   // Packs come and go: re-scan. A file inside a pack changes: redraw only that pack.
@@ -101,7 +112,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
 
   log.info(`Autoexp ${context.extension.packageJSON.version} activated`);
-  void index.refresh();
+  void index.refresh().then(() => recoverOnStart(index, log));
 }
 
 export async function deactivate(): Promise<void> {

@@ -14,7 +14,7 @@ import { installVsix, newProfile, serve, type Profile, type RunningServer } from
 import { autoexpErrors, profileLogs } from './harness/logs';
 import { FIXTURE_WORKSPACE, REPO_ROOT } from './harness/paths';
 import { workspaceCopy } from './harness/workspace';
-import { Workbench } from './pages/workbench';
+import { TerminalPanel, Workbench } from './pages/workbench';
 
 const { version } = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
 const VSIX = path.join(REPO_ROOT, `autoexp-${version}.vsix`);
@@ -219,6 +219,35 @@ describe('trusted workspace', () => {
     });
   });
 
+  test('Run Loop from the tree: the terminal shows the bad proposal reverted and the fix kept', async () => {
+    await ui('run-loop', page, server, async () => {
+      const pack = path.join(workspace, 'atris/experiments/smoke-keep-revert');
+      const rowsBefore = readFileSync(path.join(pack, 'results.tsv'), 'utf8').trimEnd().split('\n').length;
+      const view = await workbench.openExperiments();
+      await view.inlineAction(view.pack(/^smoke-keep-revert/), 'Run Loop');
+      // The multi-select offers every proposal, all checked, in order: accept it as it is.
+      const rows = page.locator('.quick-input-list .monaco-list-row');
+      await rows.first().waitFor();
+      assert.deepEqual((await rows.allInnerTexts()).map((t) => t.trim()), ['bad_patch.py', 'fix_patch.py']);
+      assert.deepEqual(await rows.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('aria-checked'))), ['true', 'true']);
+      await page.keyboard.press('Enter');
+      const terminal = new TerminalPanel(page);
+      await terminal.line(/TRIAL 1 REVERTED score=0\.2000 proposal=bad_patch\.py/).first().waitFor({ timeout: 60_000 });
+      await terminal.line(/TRIAL 2 KEPT score=1\.0000 proposal=fix_patch\.py/).first().waitFor({ timeout: 60_000 });
+      await terminal.line(/FINAL 1\.0000/).first().waitFor({ timeout: 30_000 });
+      assert.equal(readFileSync(path.join(pack, 'candidate.py'), 'utf8'), 'def count_words(text):\n    return len(text.split())\n');
+      const rowsAfter = readFileSync(path.join(pack, 'results.tsv'), 'utf8').trimEnd().split('\n');
+      assert.equal(rowsAfter.length, rowsBefore + 2);
+      assert.deepEqual(rowsAfter.slice(-2).map((r) => r.split('\t').slice(1, 6)), [
+        ['1', 'reverted', '0.2000', '0.2000', 'bad_patch.py'],
+        ['2', 'kept', '0.2000', '1.0000', 'fix_patch.py'],
+      ]);
+      // The task ends; the tree shows the new best and the finished-run message appears.
+      await page.getByText(/Autoexp: smoke-keep-revert finished: 1 kept, 1 reverted, 0 error; best 1\.0000\./).first().waitFor({ timeout: 30_000 });
+      await view.pack(/^smoke-keep-revert best 1\.0000 ↑ · 2 trials/).waitFor({ timeout: 15_000 });
+    });
+  });
+
   test('New Pack creates a pack that validates with no problem and whose loop runs', async () => {
     await ui('new-pack', page, server, async () => {
       await workbench.runCommand('Autoexp: New Pack');
@@ -279,7 +308,7 @@ describe('restricted mode (folder not trusted)', () => {
     await ui('restricted-commands', page, server, async () => {
       const workbench = new Workbench(page);
       const offered = await workbench.paletteOffers('Autoexp:');
-      for (const hidden of ['Autoexp: Measure', 'Autoexp: Reset Pack']) assert.ok(!offered.includes(hidden), `${hidden} in ${offered.join(', ')}`);
+      for (const hidden of ['Autoexp: Measure', 'Autoexp: Reset Pack', 'Autoexp: Run Loop', 'Autoexp: Run Proposal', 'Autoexp: Stop Run']) assert.ok(!offered.includes(hidden), `${hidden} in ${offered.join(', ')}`);
       for (const shown of ['Autoexp: Validate Packs', 'Autoexp: New Pack', 'Autoexp: Refresh']) assert.ok(offered.includes(shown), `${shown} in ${offered.join(', ')}`);
     });
   });

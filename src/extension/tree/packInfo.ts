@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { PackRef } from '../../core/discovery';
 import { firstSentence } from '../../core/programSummary';
+import { listProposals } from '../../core/proposals';
 import { readResultsText } from '../../core/results/load';
 import type { ResultsLog } from '../../core/results/model';
 import { parseResults } from '../../core/results/parse';
@@ -23,20 +24,11 @@ export interface PackInfo {
   resultsError?: string;
 }
 
-async function proposalsOf(dir: string): Promise<string[]> {
-  try {
-    const entries = await fs.readdir(path.join(dir, 'proposals'), { withFileTypes: true });
-    return entries.filter((e) => e.isFile() && e.name.endsWith('.py')).map((e) => e.name).sort();
-  } catch {
-    return [];
-  }
-}
-
 export async function loadPackInfo(pack: PackRef): Promise<PackInfo> {
   const [program, target, proposals] = await Promise.all([
     fs.readFile(path.join(pack.dir, 'program.md'), 'utf8').catch(() => undefined),
     resolveTarget(pack.dir),
-    proposalsOf(pack.dir),
+    listProposals(pack.dir),
   ]);
   const info: PackInfo = { pack, program, summary: program === undefined ? 'no program.md' : firstSentence(program), target, proposals };
   const file = path.join(pack.dir, 'results.tsv');

@@ -31,6 +31,8 @@ const QUIET_SETTINGS = {
   'telemetry.telemetryLevel': 'off',
   'extensions.autoCheckUpdates': false,
   'extensions.autoUpdate': false,
+  // xterm's DOM renderer: the terminal's text is in the page, where a test can read it.
+  'terminal.integrated.gpuAcceleration': 'off',
 };
 
 export function newProfile(): Profile {

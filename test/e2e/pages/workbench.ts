@@ -91,10 +91,32 @@ export class ExperimentsView {
     return this.page.getByRole('treeitem', { name });
   }
 
+  /** Runs a node's inline action (the buttons shown on hover), by its title. */
+  async inlineAction(node: Locator, title: string): Promise<void> {
+    await node.hover();
+    await node.getByRole('button', { name: title }).click();
+  }
+
   /** Each pack's accessible name: its slug, then its description. */
   async packLabels(): Promise<string[]> {
     const items = this.page.getByRole('tree', { name: /Packs/ }).getByRole('treeitem');
     return items.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('aria-label') ?? ''));
+  }
+}
+
+/** The integrated terminal, rendered by xterm's DOM renderer (see the profile's settings). */
+export class TerminalPanel {
+  readonly rows: Locator;
+  constructor(readonly page: Page) {
+    this.rows = page.locator('.terminal-wrapper.active .xterm-rows');
+  }
+
+  line(text: RegExp): Locator {
+    return this.rows.locator('div', { hasText: text });
+  }
+
+  async text(): Promise<string> {
+    return (await this.rows.allInnerTexts()).join('\n');
   }
 }
 

@@ -1,0 +1,87 @@
+/**
+ * The `autoexp` task type: a run of a pack's loop in the integrated terminal. The task runs the
+ * bundled `autoexp run` with the extension host's own Node (ELECTRON_RUN_AS_NODE), from an argument
+ * array, so the terminal's stop reaches a process that restores the target before it exits.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { PackRef } from '../../core/discovery';
+import type { PackIndex } from '../packIndex';
+import { pythonFor } from '../python';
+import { listProposals } from '../../core/proposals';
+
+export const TASK_TYPE = 'autoexp';
+
+export interface LoopTaskDefinition extends vscode.TaskDefinition {
+  type: typeof TASK_TYPE;
+  /** The pack folder, relative to the workspace folder (or absolute). */
+  pack: string;
+  /** Proposal files in proposals/; all of them when absent. */
+  proposals?: string[];
+  engine?: 'pack' | 'native';
+}
+
+export function isLoopTask(task: vscode.Task): task is vscode.Task & { definition: LoopTaskDefinition } {
+  return task.definition.type === TASK_TYPE;
+}
+
+export function packDirOf(definition: LoopTaskDefinition, scope: vscode.Task['scope']): string {
+  if (path.isAbsolute(definition.pack)) return definition.pack;
+  const folder = typeof scope === 'object' ? scope.uri.fsPath : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+  return path.resolve(folder, definition.pack);
+}
+
+function configuredEngine(resource: vscode.Uri): 'pack' | 'native' | undefined {
+  const engine = vscode.workspace.getConfiguration('autoexp', resource).get<string>('engine');
+  return engine === 'pack' || engine === 'native' ? engine : undefined;
+}
+
+export function taskName(slug: string, proposals: string[] | undefined): string {
+  return proposals?.length === 1 ? `${slug}: ${proposals[0]}` : `Run Loop: ${slug}`;
+}
+
+/** A runnable task for a definition, with the interpreter and settings of the moment. */
+export async function buildTask(definition: LoopTaskDefinition, scope: vscode.WorkspaceFolder | vscode.TaskScope, cliPath: string, proposals?: string[]): Promise<vscode.Task> {
+  const packDir = packDirOf(definition, scope);
+  const uri = vscode.Uri.file(packDir);
+  const python = await pythonFor(uri);
+  const chosen = proposals ?? definition.proposals ?? (await listProposals(packDir));
+  const engine = definition.engine ?? configuredEngine(uri);
+  const seconds = vscode.workspace.getConfiguration('autoexp', uri).get<number>('trialTimeoutSeconds') ?? 300;
+  const args = [cliPath, 'run', packDir, ...chosen.flatMap((p) => ['--proposal', p]), '--python', python.command, '--timeout', String(seconds)];
+  if (engine) args.push('--engine', engine);
+  const execution = new vscode.ProcessExecution(process.execPath, args, { cwd: packDir, env: { ELECTRON_RUN_AS_NODE: '1' } });
+  const task = new vscode.Task(definition, scope, taskName(path.basename(packDir), chosen), 'Autoexp', execution, []);
+  task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true, showReuseMessage: false };
+  task.detail = `${chosen.length} proposal(s) · ${engine ?? 'pack'} engine`;
+  return task;
+}
+
+export function definitionFor(pack: PackRef, folder: vscode.WorkspaceFolder | undefined, proposals?: string[]): LoopTaskDefinition {
+  const relative = folder ? path.relative(folder.uri.fsPath, pack.dir) : pack.dir;
+  return { type: TASK_TYPE, pack: relative.split(path.sep).join('/'), ...(proposals ? { proposals } : {}) };
+}
+
+/** Offers "Run Loop" for every pack (examples included), and completes tasks written in tasks.json. */
+export class LoopTaskProvider implements vscode.TaskProvider {
+  constructor(
+    private readonly index: PackIndex,
+    private readonly cliPath: string,
+  ) {}
+
+  async provideTasks(): Promise<vscode.Task[]> {
+    if (!vscode.workspace.isTrusted) return [];
+    const tasks: vscode.Task[] = [];
+    for (const pack of this.index.allPacks()) {
+      const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(pack.dir));
+      tasks.push(await buildTask(definitionFor(pack, folder), folder ?? vscode.TaskScope.Workspace, this.cliPath));
+    }
+    return tasks;
+  }
+
+  async resolveTask(task: vscode.Task): Promise<vscode.Task | undefined> {
+    if (!isLoopTask(task) || typeof task.definition.pack !== 'string') return undefined;
+    const scope = task.scope === undefined || task.scope === vscode.TaskScope.Global ? vscode.TaskScope.Workspace : task.scope;
+    return buildTask(task.definition, scope, this.cliPath);
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * Follows the loop tasks that are running: a status bar item and a progress notification with
+ * Cancel for each, the tree's running state, and a summary when the task ends. Progress comes from
+ * the run journal the task's process writes, so a run started from tasks.json is followed too.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { journalRoot, readJournal, runsOfPack, type RunRecord } from '../../core/run/journal';
+import type { ExperimentsTree } from '../experimentsTree';
+import { isLoopTask, packDirOf } from './loopTask';
+
+const POLL_MS = 400;
+
+interface ActiveRun {
+  packDir: string;
+  slug: string;
+  execution: vscode.TaskExecution;
+  total: number;
+  done: number;
+  startedAt: number;
+  status: vscode.StatusBarItem;
+  progress?: vscode.Progress<{ message?: string; increment?: number }>;
+  finishProgress?: () => void;
+  timer: NodeJS.Timeout;
+}
+
+export class RunTracker implements vscode.Disposable {
+  private readonly active = new Map<string, ActiveRun>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly tree: ExperimentsTree,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.disposables.push(
+      vscode.tasks.onDidStartTaskProcess((e) => this.started(e.execution)),
+      vscode.tasks.onDidEndTaskProcess((e) => this.ended(e.execution, e.exitCode)),
+    );
+    // A window reloaded during a run picks the run up again.
+    for (const execution of vscode.tasks.taskExecutions) this.started(execution);
+  }
+
+  isRunning(packDir: string): boolean {
+    return this.active.has(packDir);
+  }
+
+  runningPacks(): string[] {
+    return [...this.active.keys()];
+  }
+
+  /** Ends the run's task: the terminal's process gets the signal and restores the target. */
+  stop(packDir: string): boolean {
+    const run = this.active.get(packDir);
+    run?.execution.terminate();
+    return run !== undefined;
+  }
+
+  private readonly lastTaskName = new Map<string, string>();
+
+  /** The terminal of the pack's current run, or of its last one. */
+  showTerminal(packDir: string): void {
+    const name = this.active.get(packDir)?.execution.task.name ?? this.lastTaskName.get(packDir);
+    const terminal = name ? vscode.window.terminals.find((t) => t.name.includes(name)) : undefined;
+    terminal?.show();
+  }
+
+  private started(execution: vscode.TaskExecution): void {
+    const task = execution.task;
+    if (!isLoopTask(task) || !(task.execution instanceof vscode.ProcessExecution)) return;
+    const packDir = packDirOf(task.definition, task.scope);
+    if (this.active.has(packDir)) return;
+    const slug = path.basename(packDir);
+    const total = task.execution.args.filter((a) => a === '--proposal').length;
+    const status = vscode.window.createStatusBarItem('autoexp.run', vscode.StatusBarAlignment.Left, 50);
+    status.name = 'Autoexp Run';
+    status.command = { command: 'autoexp.showRunTerminal', title: 'Show Run Terminal', arguments: [packDir] };
+    status.tooltip = `Autoexp: ${slug} is running; click to show its terminal`;
+    const run: ActiveRun = { packDir, slug, execution, total, done: 0, startedAt: Date.now(), status, timer: setInterval(() => this.poll(run), POLL_MS) };
+    this.active.set(packDir, run);
+    this.render(run);
+    status.show();
+    this.tree.setRunning(packDir, true);
+    void vscode.commands.executeCommand('setContext', 'autoexp.running', true);
+    this.log.info(`run started: ${task.name} (${total} proposal(s)) in ${packDir}`);
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Autoexp: ${slug}`, cancellable: true },
+      (progress, token) =>
+        new Promise<void>((resolve) => {
+          run.progress = progress;
+          run.finishProgress = resolve;
+          token.onCancellationRequested(() => execution.terminate());
+          this.render(run);
+        }),
+    );
+  }
+
+  private journalRun(run: ActiveRun): RunRecord | undefined {
+    const runs = runsOfPack(readJournal(journalRoot(run.packDir)), run.packDir);
+    // The newest run of the pack that started after the task did (a second of slack for clocks).
+    return runs.reverse().find((r) => Date.parse(r.startedAt) >= run.startedAt - 1000);
+  }
+
+  private poll(run: ActiveRun): void {
+    const record = this.journalRun(run);
+    const done = record?.trials.filter((t) => t.status !== undefined).length ?? 0;
+    if (done === run.done) return;
+    const step = ((done - run.done) / Math.max(run.total, 1)) * 100;
+    run.done = done;
+    run.progress?.report({ increment: step });
+    this.render(run);
+    this.tree.invalidate(run.packDir);
+  }
+
+  private render(run: ActiveRun): void {
+    run.status.text = `$(beaker~spin) ${run.slug} ${run.done}/${run.total}`;
+    run.progress?.report({ message: `trial ${Math.min(run.done + 1, run.total)} of ${run.total} (${run.done} done)` });
+  }
+
+  private ended(execution: vscode.TaskExecution, exitCode: number | undefined): void {
+    const run = [...this.active.values()].find((r) => r.execution === execution || r.execution.task.name === execution.task.name);
+    if (!run) return;
+    clearInterval(run.timer);
+    run.status.dispose();
+    run.finishProgress?.();
+    this.active.delete(run.packDir);
+    this.lastTaskName.set(run.packDir, execution.task.name);
+    this.tree.setRunning(run.packDir, false);
+    this.tree.setMeasured(run.packDir, undefined);
+    this.tree.invalidate(run.packDir);
+    if (this.active.size === 0) void vscode.commands.executeCommand('setContext', 'autoexp.running', false);
+    const seconds = ((Date.now() - run.startedAt) / 1000).toFixed(1);
+    this.log.info(`run ended: ${execution.task.name}: exit ${exitCode ?? 'unknown'} after ${seconds} s`);
+    this.report(run, exitCode);
+  }
+
+  private report(run: ActiveRun, exitCode: number | undefined): void {
+    const record = this.journalRun(run);
+    const count = (status: string) => record?.trials.filter((t) => t.status === status).length ?? 0;
+    const counts = `${count('kept')} kept, ${count('reverted')} reverted, ${count('error')} error`;
+    if (exitCode === 0) {
+      const best = record?.best === undefined ? '' : `; best ${record.best.toFixed(4)}`;
+      void vscode.window.showInformationMessage(`Autoexp: ${run.slug} finished: ${counts}${best}.`);
+    } else if (exitCode === 130 || record?.status === 'cancelled') {
+      void vscode.window.showInformationMessage(`Autoexp: ${run.slug} was stopped; its target is as it was before the unfinished trial.`);
+    } else {
+      const why = record?.message ?? `exit code ${exitCode ?? 'unknown'}`;
+      void vscode.window.showErrorMessage(`Autoexp: ${run.slug} failed: ${why}`, 'Show Terminal').then((choice) => choice && this.showTerminal(run.packDir));
+    }
+  }
+
+  dispose(): void {
+    for (const run of this.active.values()) {
+      clearInterval(run.timer);
+      run.status.dispose();
+      run.finishProgress?.();
+    }
+    this.disposables.forEach((d) => d.dispose());
+  }
+}
