@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseResults } from '../src/core/results/parse';
 import { generateCanonicalLog, generatePackTree } from './generate';
+import { loopFigures } from './loop';
 import { serverFigures } from './server';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -48,6 +49,7 @@ try {
   figure('cli_process_start_wall', time(() => execFileSync(process.execPath, [CLI, '--version'], { stdio: 'pipe' }), 7), 'ms');
 
   await serverFigures(scratch, figure);
+  await loopFigures(scratch, CLI, path.join(ROOT, 'templates', 'pack', 'loop.py'), figure);
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }

@@ -49,7 +49,9 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
   }
   const limit = timeoutMs('run', values.timeout, DEFAULT_TIMEOUT_SECONDS);
   const pack = await packFolder(io.cwd, onePositional('run', positionals, 'PACK'));
-  const python = await resolvePython(values.python ?? process.env.AUTOEXP_PYTHON);
+  // A named interpreter is not probed first: a run starts it within milliseconds anyway, and a
+  // missing one fails there with the same one-line error. (VS Code passes the one it already checked.)
+  const python = values.python ? { command: values.python } : await resolvePython();
   const write = io.write ?? ((chunk: string) => io.out(chunk.replace(/\n$/, '')));
   const summary = await runLoop({
     pack,

@@ -15,6 +15,8 @@ export interface RunReporter {
   output(chunk: string): void;
   /** One entry per process: what ran, how long, how it ended. */
   log(text: string): void;
+  /** A child process ended after running this long (the benchmark subtracts it). */
+  processDone?(durationMs: number): void;
   /** A trial finished (or the run learnt it did). */
   trialDone?(trial: number, total: number, status: TrialEndStatus): void;
 }

@@ -15,20 +15,21 @@ export const MAX_TRACKED_BYTES = 16 * 1024 * 1024;
 export interface FileEntry {
   hash?: string;
   size: number;
-  mtimeMs: number;
+  mtimeNs: bigint;
 }
 
 export type FolderState = Map<string, FileEntry>;
 
-export function captureState(store: SnapshotStore, packDir: string, targetFile: string): FolderState {
+/** `previous`: an earlier state whose entries are reused for files with the same size and mtime. */
+export function captureState(store: SnapshotStore, packDir: string, targetFile: string, previous?: FolderState): FolderState {
   const state: FolderState = new Map();
-  walk(packDir, true, state, store);
+  walk(packDir, true, state, store, previous);
   const targetDir = path.dirname(targetFile);
-  if (!isInside(targetDir, packDir)) walk(targetDir, false, state, store);
+  if (!isInside(targetDir, packDir)) walk(targetDir, false, state, store, previous);
   return state;
 }
 
-function walk(dir: string, recursive: boolean, state: FolderState, store: SnapshotStore): void {
+function walk(dir: string, recursive: boolean, state: FolderState, store: SnapshotStore, previous: FolderState | undefined): void {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -38,14 +39,19 @@ function walk(dir: string, recursive: boolean, state: FolderState, store: Snapsh
   for (const entry of entries) {
     const file = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (recursive && !IGNORED_DIRS.has(entry.name)) walk(file, true, state, store);
+      if (recursive && !IGNORED_DIRS.has(entry.name)) walk(file, true, state, store, previous);
       continue;
     }
     if (!entry.isFile() || entry.name.endsWith('.pyc') || entry.name.endsWith('.autoexp-restore')) continue;
-    const stat = lstatSync(file);
+    const stat = lstatSync(file, { bigint: true });
+    const known = previous?.get(file);
+    if (known && known.size === Number(stat.size) && known.mtimeNs === stat.mtimeNs) {
+      state.set(file, known);
+      continue;
+    }
     state.set(file, {
-      size: stat.size,
-      mtimeMs: stat.mtimeMs,
+      size: Number(stat.size),
+      mtimeNs: stat.mtimeNs,
       hash: stat.size <= MAX_TRACKED_BYTES ? store.put(readFileSync(file)) : undefined,
     });
   }
@@ -57,7 +63,7 @@ function isInside(child: string, parent: string): boolean {
 }
 
 function same(a: FileEntry, b: FileEntry): boolean {
-  return a.hash !== undefined || b.hash !== undefined ? a.hash === b.hash : a.size === b.size && a.mtimeMs === b.mtimeMs;
+  return a.hash !== undefined || b.hash !== undefined ? a.hash === b.hash : a.size === b.size && a.mtimeNs === b.mtimeNs;
 }
 
 /** Files that differ between two states, other than `except` (the target). Sorted, absolute. */

@@ -3,7 +3,7 @@
  * appended. The CLI, the extension and the pack engine's Python shims all write to it; every event is
  * one `appendFileSync` of one line, so concurrent writers never interleave inside a line.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { findRepoRoot } from '../gitHistory';
@@ -149,16 +149,19 @@ export function nowIso(): string {
 
 export class Journal {
   readonly file: string;
+  private readonly tail: JournalTail;
   constructor(readonly root: string) {
     this.file = path.join(ensureJournalDir(root), JOURNAL_FILE);
+    this.tail = new JournalTail(this.file);
   }
 
   append(event: JournalEvent): void {
     appendFileSync(this.file, `${JSON.stringify(event)}\n`);
   }
 
+  /** Everything so far, this process's events and other writers' (the shims') alike. */
   read(): JournalContents {
-    return readJournal(this.root);
+    return this.tail.read();
   }
 }
 
@@ -175,7 +178,11 @@ export function readJournal(root: string): JournalContents {
 export function foldJournal(text: string): JournalContents {
   const runs = new Map<string, RunRecord>();
   const badLines: number[] = [];
-  const lines = text.split('\n');
+  foldLines(text.split('\n'), 0, runs, badLines);
+  return { runs: [...runs.values()], badLines };
+}
+
+function foldLines(lines: string[], firstLine: number, runs: Map<string, RunRecord>, badLines: number[]): void {
   lines.forEach((line, i) => {
     if (!line.trim()) return;
     let event: JournalEvent;
@@ -184,12 +191,48 @@ export function foldJournal(text: string): JournalContents {
       if (!parsed.success) throw new Error('not an event');
       event = parsed.data;
     } catch {
-      badLines.push(i + 1);
+      badLines.push(firstLine + i + 1);
       return;
     }
     apply(runs, event);
   });
-  return { runs: [...runs.values()], badLines };
+}
+
+/**
+ * A journal read as it grows: each `read()` folds only the lines appended since the last one, so a
+ * run that checks its journal after every trial does not re-read the whole history each time.
+ */
+export class JournalTail {
+  private offset = 0;
+  private lines = 0;
+  private readonly runs = new Map<string, RunRecord>();
+  private readonly badLines: number[] = [];
+  constructor(private readonly file: string) {}
+
+  read(): JournalContents {
+    let fd: number | undefined;
+    try {
+      fd = openSync(this.file, 'r');
+      const size = fstatSync(fd).size;
+      if (size > this.offset) {
+        const bytes = Buffer.alloc(size - this.offset);
+        readSync(fd, bytes, 0, bytes.length, this.offset);
+        // Only whole lines: a writer may be half-way through the last one.
+        const end = bytes.lastIndexOf(0x0a) + 1;
+        if (end > 0) {
+          const lines = bytes.subarray(0, end).toString('utf8').split('\n').slice(0, -1);
+          foldLines(lines, this.lines, this.runs, this.badLines);
+          this.offset += end;
+          this.lines += lines.length;
+        }
+      }
+    } catch {
+      // No journal yet.
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+    return { runs: [...this.runs.values()], badLines: [...this.badLines] };
+  }
 }
 
 function apply(runs: Map<string, RunRecord>, event: JournalEvent): void {

@@ -34,6 +34,7 @@ async function measure(ctx: RunContext, repeat: number): Promise<Measured> {
       signal: ctx.signal,
       onSpawn: (pid) => ctx.journal.append({ type: 'process', run: ctx.run, pid }),
     });
+    ctx.reporter.processDone?.(proc.durationMs);
     ctx.reporter.log(`measure.py: ${Math.round(proc.durationMs)} ms, exit ${proc.exitCode ?? (proc.timedOut ? 'timeout' : 'killed')}`);
     if (!outcome.ok) return { ok: false, reason: outcome.error.kind === 'timeout' ? 'timeout' : outcome.error.message, cancelled: outcome.error.kind === 'cancelled' };
     scores.push(outcome.score);
@@ -93,10 +94,11 @@ async function runTrial(ctx: RunContext, options: NativeOptions & { direction: D
     onStdout: ctx.reporter.output,
     onStderr: ctx.reporter.output,
   });
+  ctx.reporter.processDone?.(proc.durationMs);
   ctx.reporter.log(`${name}: ${Math.round(proc.durationMs)} ms, exit ${proc.exitCode ?? (proc.timedOut ? 'timeout' : 'killed')}`);
   const description = proc.stdout.trim().split(/\r?\n/).pop()?.trim() ?? '';
   const candidate = ctx.store.put(readFileSync(ctx.target));
-  const touched = changedFiles(state, captureState(ctx.store, ctx.pack, ctx.target), ctx.target);
+  const touched = changedFiles(state, captureState(ctx.store, ctx.pack, ctx.target, state), ctx.target);
   ctx.journal.append({ type: 'trial-applied', run: ctx.run, trial, candidate, exitCode: proc.exitCode ?? null, durationMs: proc.durationMs, touched: touched.length ? touched : undefined });
 
   /** Ends the trial: restores what must be, appends the row (unless cancelled) and the journal entry. */

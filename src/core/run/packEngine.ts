@@ -16,7 +16,7 @@ import { describeProcessEnd, MAX_CONSECUTIVE_ERRORS, type RunContext, type RunSu
 import { nowIso, type TrialEndStatus, type TrialRecord } from './journal';
 import { appendRow, readDialect } from './resultsWriter';
 import { restoreFile } from './snapshots';
-import { shimSource } from './shimSource';
+import { SHIM_MODULE, SHIM_MODULE_NAME, shimStub } from './shimSource';
 
 /** Beyond the proposal's and the measurement's own time, what a trial may take before it counts as stalled. */
 const STALL_GRACE_MS = 10_000;
@@ -42,6 +42,7 @@ function countLines(file: string): number {
 }
 
 function writeShims(ctx: RunContext, dir: string, from: number): string[] {
+  writeFileSync(path.join(dir, `${SHIM_MODULE_NAME}.py`), SHIM_MODULE);
   return ctx.proposals.slice(from).map((real, i) => {
     const trial = from + i + 1;
     const folder = path.join(dir, String(trial));
@@ -49,7 +50,7 @@ function writeShims(ctx: RunContext, dir: string, from: number): string[] {
     const shim = path.join(folder, path.basename(real));
     writeFileSync(
       shim,
-      shimSource({
+      shimStub({
         real,
         journal: ctx.journal.file,
         snapshots: ctx.store.dir,
@@ -58,7 +59,7 @@ function writeShims(ctx: RunContext, dir: string, from: number): string[] {
         pack: ctx.pack,
         target: ctx.target,
         timeoutSeconds: ctx.timeoutMs / 1000,
-      }),
+      }, dir),
     );
     return shim;
   });
@@ -87,6 +88,7 @@ export async function runPackEngine(ctx: RunContext): Promise<RunSummary> {
       }
       if (cancelled) return { ...summary, status: 'cancelled', message: 'cancelled' };
       const startedHere = startedTrials(ctx).filter((t) => t.trial > next).map((t) => t.trial);
+      if (segment.proc.spawnError) return { ...summary, status: 'error', message: `${ctx.python}: cannot start (${segment.proc.spawnError})` };
       if (!segment.sawBaseline) {
         const why = segment.stalled ? `measure.py did not finish within ${(2 * ctx.timeoutMs + STALL_GRACE_MS) / 1000} s` : describeProcessEnd('loop.py', segment.proc.exitCode, segment.proc.stderr);
         return { ...summary, status: 'error', message: `baseline failed: ${why}` };

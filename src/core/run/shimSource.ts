@@ -1,8 +1,9 @@
 /**
  * The Python shim the pack engine hands loop.py in place of each proposal. It has the proposal's file
  * name, so loop.py logs the right name; it snapshots EXPERIMENT_TARGET into the journal's store, runs
- * the real proposal with the same interpreter, environment and arguments, snapshots the candidate,
- * and puts back any other file the proposal changed (then fails, so loop.py logs an error).
+ * the real proposal in its own interpreter (runpy: no second Python start per trial) with the same
+ * environment and arguments, snapshots the candidate, and puts back any other file the proposal
+ * changed (then fails, so loop.py logs an error).
  * Its journal events follow ./journal.ts's schema; its folder walk follows ./folderState.ts.
  */
 
@@ -22,14 +23,16 @@ export const SHIM_TOUCHED_EXIT = 3;
 export const SHIM_TIMEOUT_EXIT = 124;
 
 const BODY = String.raw`
-import datetime, hashlib, json, os, signal, subprocess, sys, time
+import hashlib, json, os, runpy, signal, sys, time
+
+CONFIG = {}
 
 IGNORED_DIRS = {"__pycache__", ".git", "node_modules", ".autoexp", ".venv", ".mypy_cache", ".pytest_cache"}
 MAX_TRACKED = 16 * 1024 * 1024
 
 
 def now():
-    return datetime.datetime.now(datetime.timezone.utc).isoformat().replace("+00:00", "Z")
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
 def emit(event):
@@ -57,7 +60,7 @@ def read(path):
         return None
 
 
-def walk(folder, recursive, state):
+def walk(folder, recursive, state, previous):
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -65,22 +68,28 @@ def walk(folder, recursive, state):
     for entry in entries:
         if entry.is_dir(follow_symlinks=False):
             if recursive and entry.name not in IGNORED_DIRS:
-                walk(entry.path, True, state)
+                walk(entry.path, True, state, previous)
             continue
         if not entry.is_file(follow_symlinks=False) or entry.name.endswith((".pyc", ".autoexp-restore")):
             continue
         info = entry.stat(follow_symlinks=False)
+        known = previous.get(entry.path)
+        # Unchanged size and nanosecond mtime: the same bytes, no need to read them again.
+        if known is not None and known[1] == info.st_size and known[2] == info.st_mtime_ns:
+            state[entry.path] = known
+            continue
         data = read(entry.path) if info.st_size <= MAX_TRACKED else None
         state[entry.path] = (hashlib.sha256(data).hexdigest() if data is not None else None, info.st_size, info.st_mtime_ns, data)
 
 
-def capture(target):
+def capture(target, previous=None):
     state = {}
+    previous = previous or {}
     pack = os.path.realpath(CONFIG["pack"])
-    walk(pack, True, state)
+    walk(pack, True, state, previous)
     folder = os.path.dirname(os.path.realpath(target))
     if os.path.relpath(folder, pack).startswith(".."):
-        walk(folder, False, state)
+        walk(folder, False, state, previous)
     return state
 
 
@@ -105,50 +114,86 @@ def write(path, data):
     os.replace(temp, path)
 
 
-child = None
+class ProposalTimeout(BaseException):
+    pass
 
 
-def forward(signum, frame):
-    if child is not None and child.poll() is None:
+def on_alarm(signum, frame):
+    raise ProposalTimeout()
+
+
+def descendants(root):
+    """Processes the proposal started (Linux /proc); a timeout ends them with it."""
+    children = {}
+    try:
+        entries = [e for e in os.listdir("/proc") if e.isdigit()]
+    except OSError:
+        return []
+    for entry in entries:
         try:
-            os.killpg(child.pid, signum)
-        except OSError:
+            with open("/proc/%s/stat" % entry) as f:
+                stat = f.read()
+            children.setdefault(int(stat[stat.rindex(")") + 2:].split()[1]), []).append(int(entry))
+        except (OSError, ValueError, IndexError):
             pass
-    sys.exit(128 + signum)
+    found, todo = [], [root]
+    while todo:
+        for pid in children.get(todo.pop(), []):
+            found.append(pid)
+            todo.append(pid)
+    return found
 
 
-def main():
-    global child
-    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(signum, forward)
+def run_proposal():
+    """The proposal in this interpreter, as python would run it: its own argv, path and __main__."""
+    real = CONFIG["real"]
+    sys.argv = [real] + sys.argv[1:]
+    sys.path[0] = os.path.dirname(real)
+    try:
+        runpy.run_path(real, run_name="__main__")
+        return 0
+    except SystemExit as done:
+        if done.code is None or isinstance(done.code, int):
+            return done.code or 0
+        print(done.code, file=sys.stderr)
+        return 1
+    except ProposalTimeout:
+        raise
+    except BaseException:
+        import traceback  # only when a proposal fails: every import is paid on every trial
+
+        traceback.print_exc()
+        return 1
+    finally:
+        sys.stdout.flush()
+
+
+def main(config):
+    CONFIG.update(config)
     target = os.environ.get("EXPERIMENT_TARGET") or CONFIG["target"]
     real_target = os.path.realpath(target)
     original = read(real_target) or b""
     before = put(original)
     state = capture(real_target)
     emit({"type": "trial-start", "trial": CONFIG["trial"], "proposal": os.path.basename(CONFIG["real"]), "target": real_target, "before": before, "at": now()})
-    sys.stdout.flush()
     started = time.monotonic()
-    child = subprocess.Popen([sys.executable, CONFIG["real"]] + sys.argv[1:], start_new_session=True)
-    emit({"type": "process", "pid": child.pid})
+    signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, CONFIG["timeoutSeconds"])
     timed_out = False
     try:
-        code = child.wait(timeout=CONFIG["timeoutSeconds"])
-    except subprocess.TimeoutExpired:
+        code = run_proposal()
+    except ProposalTimeout:
         timed_out = True
-        for signum, pause in ((signal.SIGTERM, 1.0), (signal.SIGKILL, 0)):
+        code = None
+        for pid in descendants(os.getpid()):
             try:
-                os.killpg(child.pid, signum)
+                os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
-            try:
-                child.wait(timeout=pause or None)
-                break
-            except subprocess.TimeoutExpired:
-                pass
-        code = None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
     candidate = put(read(real_target) or b"")
-    touched = changed(state, capture(real_target), real_target)
+    touched = changed(state, capture(real_target, state), real_target)
     event = {"type": "trial-applied", "trial": CONFIG["trial"], "candidate": candidate, "exitCode": code, "durationMs": (time.monotonic() - started) * 1000}
     if touched:
         event["touched"] = touched
@@ -164,17 +209,31 @@ def main():
         shown = os.path.relpath(touched[0], os.path.dirname(os.path.dirname(CONFIG["journal"])))
         more = " and %d more" % (len(touched) - 1) if len(touched) > 1 else ""
         print("proposal touched %s%s" % (shown, more), flush=True)
-        sys.exit(${SHIM_TOUCHED_EXIT})
+        os._exit(${SHIM_TOUCHED_EXIT})
     if timed_out:
         print("timeout: the proposal ran past %s s and was stopped" % CONFIG["timeoutSeconds"], flush=True)
-        sys.exit(${SHIM_TIMEOUT_EXIT})
-    sys.exit(code)
+        os._exit(${SHIM_TIMEOUT_EXIT})
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Not sys.exit: threads the proposal left behind must not keep the trial waiting.
+    os._exit(code)
 
-
-main()
 `;
 
-export function shimSource(config: ShimConfig): string {
+/** The shared module, written once per run beside the stubs; Python caches its bytecode. */
+export const SHIM_MODULE_NAME = 'autoexp_shim';
+export const SHIM_MODULE = BODY;
+
+/** The per-proposal stub loop.py runs: it loads the shared module and hands it this trial's config. */
+export function shimStub(config: ShimConfig, moduleDir: string): string {
   // A JSON string literal is also a valid Python string literal, whatever quotes the paths hold.
-  return `# Autoexp shim for ${JSON.stringify(config.real)}: records this trial, then runs it.\nimport json\nCONFIG = json.loads(${JSON.stringify(JSON.stringify(config))})\n${BODY}`;
+  return [
+    `# Autoexp shim for ${JSON.stringify(config.real)}: records this trial, then runs it.`,
+    'import json, sys',
+    `sys.path.insert(0, ${JSON.stringify(moduleDir)})`,
+    `import ${SHIM_MODULE_NAME}`,
+    'del sys.path[0]',
+    `${SHIM_MODULE_NAME}.main(json.loads(${JSON.stringify(JSON.stringify(config))}))`,
+    '',
+  ].join('\n');
 }
