@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -245,6 +245,27 @@ describe('trusted workspace', () => {
       // The task ends; the tree shows the new best and the finished-run message appears.
       await page.getByText(/Autoexp: smoke-keep-revert finished: 1 kept, 1 reverted, 0 error; best 1\.0000\./).first().waitFor({ timeout: 30_000 });
       await view.pack(/^smoke-keep-revert best 1\.0000 ↑ · 2 trials/).waitFor({ timeout: 15_000 });
+    });
+  });
+
+  test('Stop Run mid-trial: the run ends and the target is as it was before the trial', async () => {
+    await ui('stop-run', page, server, async () => {
+      const pack = path.join(workspace, 'atris/experiments/smoke-keep-revert');
+      const target = path.join(pack, 'candidate.py');
+      const before = readFileSync(target, 'utf8');
+      writeFileSync(path.join(pack, 'proposals', 'slow_patch.py'), 'import os, time\nopen(os.environ["EXPERIMENT_TARGET"], "w").write("half-written\\n")\nprint("writing", flush=True)\ntime.sleep(120)\n');
+      await workbench.runCommand('Autoexp: Run Proposal');
+      await workbench.quickInput('smoke', /smoke-keep-revert/);
+      await workbench.quickInput('slow', /slow_patch\.py/);
+      const deadline = Date.now() + 60_000;
+      while (readFileSync(target, 'utf8') !== 'half-written\n' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(readFileSync(target, 'utf8'), 'half-written\n', 'the proposal started');
+      await page.getByRole('button', { name: 'Autoexp run: smoke-keep-revert, 0 of 1 trials done' }).waitFor({ timeout: 10_000 });
+      await workbench.runCommand('Autoexp: Stop Run');
+      await page.getByText(/Autoexp: smoke-keep-revert was stopped/).first().waitFor({ timeout: 15_000 });
+      assert.equal(readFileSync(target, 'utf8'), before);
+      // The proposal runs inside its shim, whose command line names it too.
+      assert.equal(spawnSync('pgrep', ['-f', 'slow_patch\\.py']).status, 1, 'no process of the run is left');
     });
   });
 

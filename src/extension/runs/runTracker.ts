@@ -22,7 +22,11 @@ interface ActiveRun {
   progress?: vscode.Progress<{ message?: string; increment?: number }>;
   finishProgress?: () => void;
   timer: NodeJS.Timeout;
+  stopRequested?: boolean;
 }
+
+/** How long a stopped run's process may take to restore its target and write its end. */
+const SETTLE_MS = 5000;
 
 export class RunTracker implements vscode.Disposable {
   private readonly active = new Map<string, ActiveRun>();
@@ -51,8 +55,10 @@ export class RunTracker implements vscode.Disposable {
   /** Ends the run's task: the terminal's process gets the signal and restores the target. */
   stop(packDir: string): boolean {
     const run = this.active.get(packDir);
-    run?.execution.terminate();
-    return run !== undefined;
+    if (!run) return false;
+    run.stopRequested = true;
+    run.execution.terminate();
+    return true;
   }
 
   private readonly lastTaskName = new Map<string, string>();
@@ -88,7 +94,7 @@ export class RunTracker implements vscode.Disposable {
         new Promise<void>((resolve) => {
           run.progress = progress;
           run.finishProgress = resolve;
-          token.onCancellationRequested(() => execution.terminate());
+          token.onCancellationRequested(() => this.stop(packDir));
           this.render(run);
         }),
     );
@@ -113,6 +119,7 @@ export class RunTracker implements vscode.Disposable {
 
   private render(run: ActiveRun): void {
     run.status.text = `$(beaker~spin) ${run.slug} ${run.done}/${run.total}`;
+    run.status.accessibilityInformation = { label: `Autoexp run: ${run.slug}, ${run.done} of ${run.total} trials done` };
     run.progress?.report({ message: `trial ${Math.min(run.done + 1, run.total)} of ${run.total} (${run.done} done)` });
   }
 
@@ -130,18 +137,34 @@ export class RunTracker implements vscode.Disposable {
     if (this.active.size === 0) void vscode.commands.executeCommand('setContext', 'autoexp.running', false);
     const seconds = ((Date.now() - run.startedAt) / 1000).toFixed(1);
     this.log.info(`run ended: ${execution.task.name}: exit ${exitCode ?? 'unknown'} after ${seconds} s`);
-    this.report(run, exitCode);
+    void this.settled(run).then((record) => this.report(run, exitCode, record));
   }
 
-  private report(run: ActiveRun, exitCode: number | undefined): void {
-    const record = this.journalRun(run);
+  /**
+   * The run's journal record once its process has written the end. A stopped task's terminal closes
+   * first; the process is still restoring the target then.
+   */
+  private async settled(run: ActiveRun): Promise<RunRecord | undefined> {
+    const deadline = Date.now() + SETTLE_MS;
+    let record = this.journalRun(run);
+    while (record && record.status === undefined && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      record = this.journalRun(run);
+    }
+    return record;
+  }
+
+  private report(run: ActiveRun, exitCode: number | undefined, record: RunRecord | undefined): void {
     const count = (status: string) => record?.trials.filter((t) => t.status === status).length ?? 0;
     const counts = `${count('kept')} kept, ${count('reverted')} reverted, ${count('error')} error`;
     if (exitCode === 0) {
       const best = record?.best === undefined ? '' : `; best ${record.best.toFixed(4)}`;
       void vscode.window.showInformationMessage(`Autoexp: ${run.slug} finished: ${counts}${best}.`);
-    } else if (exitCode === 130 || record?.status === 'cancelled') {
-      void vscode.window.showInformationMessage(`Autoexp: ${run.slug} was stopped; its target is as it was before the unfinished trial.`);
+    } else if (exitCode === 130 || record?.status === 'cancelled' || run.stopRequested) {
+      const restored = record?.trials.find((t) => t.status === 'cancelled' && t.restored)?.restored;
+      const target = restored ? `${path.basename(restored)} was put back as it was before the unfinished trial` : 'its target was not changed';
+      void vscode.window.showInformationMessage(`Autoexp: ${run.slug} was stopped; ${target}.`);
+      if (record?.status === undefined) this.log.warn(`${run.slug}: the stopped run did not record its end within ${SETTLE_MS / 1000} s; it is recovered at the next start`);
     } else {
       const why = record?.message ?? `exit code ${exitCode ?? 'unknown'}`;
       void vscode.window.showErrorMessage(`Autoexp: ${run.slug} failed: ${why}`, 'Show Terminal').then((choice) => choice && this.showTerminal(run.packDir));
