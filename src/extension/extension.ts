@@ -12,6 +12,8 @@ import { newPack } from './commands/newPack';
 import { resetPack } from './commands/resetPack';
 import { runLoopCommand, runProposalCommand, stopRunCommand } from './commands/runLoop';
 import { recoverOnStart } from './runs/recoverOnStart';
+import { showTrialDiff } from './diffs/showTrialDiff';
+import { SNAPSHOT_SCHEME, SnapshotContentProvider } from './diffs/snapshotContent';
 import { LoopTaskProvider, TASK_TYPE } from './runs/loopTask';
 import { RunTracker } from './runs/runTracker';
 import { ExperimentsTree } from './experimentsTree';
@@ -88,6 +90,8 @@ export function activate(context: vscode.ExtensionContext): void {
   command('autoexp.runProposal', (arg) => runProposalCommand(index, tracker, cliPath, arg));
   command('autoexp.stopRun', (arg) => stopRunCommand(tracker, arg));
   command('autoexp.showRunTerminal', (packDir) => typeof packDir === 'string' && tracker.showTerminal(packDir));
+  context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(SNAPSHOT_SCHEME, new SnapshotContentProvider()));
+  command('autoexp.showTrialDiff', (arg) => showTrialDiff(index, arg));
   command('autoexp.openDocumentation', () => vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(context.asAbsolutePath('README.md'))));
 
   // Packs come and go: re-scan. A file inside a pack changes: redraw only that pack.

@@ -14,7 +14,7 @@ import { installVsix, newProfile, serve, type Profile, type RunningServer } from
 import { autoexpErrors, profileLogs } from './harness/logs';
 import { FIXTURE_WORKSPACE, REPO_ROOT } from './harness/paths';
 import { workspaceCopy } from './harness/workspace';
-import { TerminalPanel, Workbench } from './pages/workbench';
+import { DiffEditor, TerminalPanel, Workbench } from './pages/workbench';
 
 const { version } = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
 const VSIX = path.join(REPO_ROOT, `autoexp-${version}.vsix`);
@@ -203,6 +203,10 @@ describe('trusted workspace', () => {
       for (const child of [/^Program/, /^Target \.\.\/\.\.\/\.\.\/pkg\/greeting\.py/, /^Proposals 1/, /^Runs 1/, /^Results 3 rows/]) {
         await page.getByRole('treeitem', { name: child }).waitFor();
       }
+      // Collapsed again, so later steps find one pack's children at a time.
+      await view.pack(/^outside-target/).click();
+      await page.keyboard.press('ArrowLeft');
+      await page.getByRole('treeitem', { name: /^Runs 1/ }).waitFor({ state: 'detached' });
     });
   });
 
@@ -245,6 +249,20 @@ describe('trusted workspace', () => {
       // The task ends; the tree shows the new best and the finished-run message appears.
       await page.getByText(/Autoexp: smoke-keep-revert finished: 1 kept, 1 reverted, 0 error; best 1\.0000\./).first().waitFor({ timeout: 30_000 });
       await view.pack(/^smoke-keep-revert best 1\.0000 ↑ · 2 trials/).waitFor({ timeout: 15_000 });
+    });
+  });
+
+  test('a reverted trial opens its diff: the target before it, and the bad candidate it threw away', async () => {
+    await ui('trial-diff', page, server, async () => {
+      const view = await workbench.openExperiments();
+      await view.expand(view.pack(/^smoke-keep-revert/));
+      await view.expand(page.getByRole('treeitem', { name: /^Runs 1$/ }));
+      await view.expand(page.getByRole('treeitem', { name: /^Run 1 / }));
+      await page.getByRole('treeitem', { name: '1 REVERTED 0.2000 → 0.2000 · bad_patch.py' }).click();
+      await page.getByRole('tab', { name: /smoke-keep-revert · trial 1 · REVERTED 0\.20 → 0\.20/ }).waitFor();
+      const diff = new DiffEditor(page);
+      await diff.modified.getByText("return text.count(' ') + 1").waitFor();
+      assert.match(await diff.originalText(), /return len\(text\.split\(" "\)\)/);
     });
   });
 

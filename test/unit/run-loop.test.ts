@@ -79,6 +79,7 @@ for (const engine of ['native', 'pack'] as const) {
       assert.match(store.get(bad.candidate!).toString(), /text\.count\(' '\) \+ 1/);
       assert.equal(store.get(fix.candidate!).toString(), FIXED);
       assert.deepEqual([bad.status, fix.status], ['reverted', 'kept']);
+      assert.deepEqual([bad.resultsLine, fix.resultsLine], [2, 3], 'each trial names its row in results.tsv');
       assert.equal(execFileSync('git', ['status', '--porcelain'], { cwd: repo, encoding: 'utf8' }).trimEnd().split('\n').sort().join('|'), ' M atris/experiments/smoke-keep-revert/candidate.py| M atris/experiments/smoke-keep-revert/results.tsv');
     });
 

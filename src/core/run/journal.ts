@@ -64,6 +64,8 @@ export const JournalEvent = z.discriminatedUnion('type', [
     payload: z.record(z.unknown()).optional(),
     /** The file put back to its "before" snapshot, when one was. */
     restored: z.string().optional(),
+    /** The 1-based line of the trial's row in results.tsv, which links the log's rows to their snapshots. */
+    resultsLine: z.number().int().optional(),
     durationMs: z.number().optional(),
     at: z.string(),
   }),
@@ -87,6 +89,7 @@ export interface TrialRecord {
   newScore?: number;
   payload?: Record<string, unknown>;
   restored?: string;
+  resultsLine?: number;
   startedAt: string;
   endedAt?: string;
 }
@@ -275,6 +278,7 @@ function apply(runs: Map<string, RunRecord>, event: JournalEvent): void {
           newScore: event.newScore,
           payload: event.payload,
           restored: event.restored,
+          resultsLine: event.resultsLine,
           endedAt: event.at,
         }),
       );

@@ -104,15 +104,16 @@ async function runTrial(ctx: RunContext, options: NativeOptions & { direction: D
   /** Ends the trial: restores what must be, appends the row (unless cancelled) and the journal entry. */
   const finish = (status: TrialEndStatus, fields: { reason?: string; newScore?: number; payload?: MeasurePayload }): TrialOutcome => {
     let restored: string | undefined;
+    let resultsLine: number | undefined;
     if (status !== 'kept') {
       restoreFiles(ctx.store, state, touched);
       if (restoreFile(ctx.store, before, ctx.target)) restored = ctx.target;
     }
     if (status !== 'cancelled') {
       const rowDescription = fields.reason && status === 'error' ? [description, `(${fields.reason})`].filter(Boolean).join(' ') : description;
-      appendRow(ctx.resultsFile, dialect, { trial, status: status as 'kept' | 'reverted' | 'error', oldScore: best, newScore: fields.newScore, proposal: name, description: rowDescription, run: ctx.run });
+      resultsLine = appendRow(ctx.resultsFile, dialect, { trial, status: status as 'kept' | 'reverted' | 'error', oldScore: best, newScore: fields.newScore, proposal: name, description: rowDescription, run: ctx.run });
     }
-    ctx.journal.append({ type: 'trial-end', run: ctx.run, trial, status, reason: fields.reason, oldScore: best, newScore: fields.newScore, payload: fields.payload, restored, durationMs: performance.now() - started, at: nowIso() });
+    ctx.journal.append({ type: 'trial-end', run: ctx.run, trial, status, reason: fields.reason, oldScore: best, newScore: fields.newScore, payload: fields.payload, restored, resultsLine, durationMs: performance.now() - started, at: nowIso() });
     const score = fields.newScore === undefined ? '-' : formatScore(fields.newScore);
     if (status !== 'cancelled') ctx.reporter.line(`TRIAL ${trial} ${status.toUpperCase()} score=${score} proposal=${name}${fields.reason ? ` reason=${fields.reason}` : ''}`);
     return { trial, proposal: name, status, reason: fields.reason, oldScore: best, newScore: fields.newScore };

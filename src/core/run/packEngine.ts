@@ -14,7 +14,7 @@ import type { Trial } from '../results/model';
 import { parseResults } from '../results/parse';
 import { describeProcessEnd, MAX_CONSECUTIVE_ERRORS, type RunContext, type RunSummary, type TrialOutcome } from './context';
 import { nowIso, type TrialEndStatus, type TrialRecord } from './journal';
-import { appendRow, readDialect } from './resultsWriter';
+import { appendRow, lineCount, readDialect } from './resultsWriter';
 import { restoreFile } from './snapshots';
 import { SHIM_MODULE, SHIM_MODULE_NAME, shimStub } from './shimSource';
 
@@ -32,10 +32,7 @@ interface Segment {
 
 function countLines(file: string): number {
   try {
-    const text = readFileSync(file, 'utf8');
-    let n = 0;
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
-    return n + (text.length > 0 && !text.endsWith('\n') ? 1 : 0);
+    return lineCount(readFileSync(file, 'utf8'));
   } catch {
     return 0;
   }
@@ -68,7 +65,6 @@ function writeShims(ctx: RunContext, dir: string, from: number): string[] {
 export async function runPackEngine(ctx: RunContext): Promise<RunSummary> {
   const shimDir = mkdtempSync(path.join(tmpdir(), 'autoexp-shims-'));
   const summary: RunSummary = { run: ctx.run, engine: 'pack', status: 'finished', trials: [] };
-  const dialect = readDialect(ctx.resultsFile);
   let linesSeen = countLines(ctx.resultsFile);
   const ended = new Set<number>();
   try {
@@ -84,7 +80,7 @@ export async function runPackEngine(ctx: RunContext): Promise<RunSummary> {
       for (const trial of open) {
         const status: TrialEndStatus = cancelled ? 'cancelled' : 'error';
         const reason = cancelled ? 'cancelled' : segment.stalled ? 'timeout' : describeProcessEnd('loop.py', segment.proc.exitCode, segment.proc.stderr);
-        endOpenTrial(ctx, summary, ended, trial, status, reason, dialect);
+        endOpenTrial(ctx, summary, ended, trial, status, reason);
       }
       if (cancelled) return { ...summary, status: 'cancelled', message: 'cancelled' };
       const startedHere = startedTrials(ctx).filter((t) => t.trial > next).map((t) => t.trial);
@@ -197,17 +193,19 @@ function endFromRow(ctx: RunContext, summary: RunSummary, ended: Set<number>, tr
   const normalised = row.status ?? normaliseStatus(row.statusWord);
   const status: TrialEndStatus = normalised === 'kept' || normalised === 'reverted' ? normalised : 'error';
   const reason = status === 'error' ? row.description || row.statusWord || 'error' : undefined;
-  ctx.journal.append({ type: 'trial-end', run: ctx.run, trial: trial.trial, status, reason, oldScore: row.oldScore, newScore: row.score, at: nowIso() });
+  ctx.journal.append({ type: 'trial-end', run: ctx.run, trial: trial.trial, status, reason, oldScore: row.oldScore, newScore: row.score, resultsLine: row.line, at: nowIso() });
   record(ctx, summary, ended, { trial: trial.trial, proposal: trial.proposal, status, reason, oldScore: row.oldScore, newScore: row.score });
 }
 
-function endOpenTrial(ctx: RunContext, summary: RunSummary, ended: Set<number>, trial: TrialRecord, status: TrialEndStatus, reason: string, dialect: ReturnType<typeof readDialect>): void {
+function endOpenTrial(ctx: RunContext, summary: RunSummary, ended: Set<number>, trial: TrialRecord, status: TrialEndStatus, reason: string): void {
   const restored = restoreFile(ctx.store, trial.before, trial.target) ? trial.target : undefined;
+  let resultsLine: number | undefined;
   if (status === 'error') {
-    appendRow(ctx.resultsFile, dialect, { trial: trial.trial, status: 'error', proposal: trial.proposal, description: `(${reason})`, run: ctx.run });
+    // Read now, not at the start: loop.py has appended rows since.
+    resultsLine = appendRow(ctx.resultsFile, readDialect(ctx.resultsFile), { trial: trial.trial, status: 'error', proposal: trial.proposal, description: `(${reason})`, run: ctx.run });
     ctx.reporter.line(`TRIAL ${trial.trial} ERROR score=- proposal=${trial.proposal} reason=${reason}`);
   }
-  ctx.journal.append({ type: 'trial-end', run: ctx.run, trial: trial.trial, status, reason, restored, at: nowIso() });
+  ctx.journal.append({ type: 'trial-end', run: ctx.run, trial: trial.trial, status, reason, restored, resultsLine, at: nowIso() });
   record(ctx, summary, ended, { trial: trial.trial, proposal: trial.proposal, status, reason });
 }
 

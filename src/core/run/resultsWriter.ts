@@ -29,15 +29,18 @@ export interface LogDialect {
   needsHeader: boolean;
   /** The file does not end with a newline: a row must start with one. */
   needsNewline: boolean;
+  /** Lines the file holds now, so an appended row knows its line number. */
+  lines: number;
 }
 
 const DEFAULT_WORDS: LogDialect['words'] = { kept: 'kept', reverted: 'reverted', error: 'error' };
 
 export function readDialect(file: string): LogDialect {
   const text = existsSync(file) && statSync(file).isFile() ? readFileSync(file, 'utf8') : '';
+  const lines = lineCount(text);
   if (!text.trim()) {
     const { roles } = findRoles(CANONICAL_HEADER, () => []);
-    return { header: CANONICAL_HEADER, roles, words: { ...DEFAULT_WORDS }, needsHeader: true, needsNewline: text.length > 0 && !text.endsWith('\n') };
+    return { header: CANONICAL_HEADER, roles, words: { ...DEFAULT_WORDS }, needsHeader: true, needsNewline: text.length > 0 && !text.endsWith('\n'), lines };
   }
   const log = parseResults(text, file);
   const words = { ...DEFAULT_WORDS };
@@ -50,9 +53,16 @@ export function readDialect(file: string): LogDialect {
   }
   if (log.header.length === 0) {
     const { roles } = findRoles(CANONICAL_HEADER, () => []);
-    return { header: CANONICAL_HEADER, roles, words, needsHeader: true, needsNewline: !text.endsWith('\n') };
+    return { header: CANONICAL_HEADER, roles, words, needsHeader: true, needsNewline: !text.endsWith('\n'), lines };
   }
-  return { header: log.header, roles: log.columns, words, direction: log.directionSource === 'default' ? undefined : log.direction, needsHeader: false, needsNewline: !text.endsWith('\n') };
+  return { header: log.header, roles: log.columns, words, direction: log.directionSource === 'default' ? undefined : log.direction, needsHeader: false, needsNewline: !text.endsWith('\n'), lines };
+}
+
+/** Lines as an editor numbers them: a last line without its newline still counts. */
+export function lineCount(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n + (text.length > 0 && !text.endsWith('\n') ? 1 : 0);
 }
 
 /** A cell can hold neither a tab nor a line break: they would split the row. */
@@ -86,12 +96,21 @@ export function formatRow(dialect: LogDialect, values: RowValues, now = new Date
     .join('\t');
 }
 
-/** Appends one row (and the header first, for a new log) in a single write. */
-export function appendRow(file: string, dialect: LogDialect, values: RowValues): void {
-  let text = dialect.needsNewline ? '\n' : '';
-  if (dialect.needsHeader) text += `${dialect.header.join('\t')}\n`;
+/** Appends one row (and the header first, for a new log) in a single write; returns the row's line. */
+export function appendRow(file: string, dialect: LogDialect, values: RowValues): number {
+  let text = '';
+  let line = dialect.lines;
+  if (dialect.needsHeader) {
+    // A header after an unterminated last line goes on a line of its own.
+    text += `${dialect.needsNewline ? '\n' : ''}${dialect.header.join('\t')}\n`;
+    line += 1;
+  } else if (dialect.needsNewline) {
+    text += '\n';
+  }
   text += `${formatRow(dialect, values)}\n`;
   appendFileSync(file, text);
   dialect.needsHeader = false;
   dialect.needsNewline = false;
+  dialect.lines = line + 1;
+  return dialect.lines;
 }

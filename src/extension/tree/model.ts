@@ -29,6 +29,8 @@ export interface NodeSpec {
   packDir: string;
   runIndex?: number;
   trialIndex?: number;
+  /** A trial's row in results.tsv, which links it to its snapshots in the run journal. */
+  resultsLine?: number;
 }
 
 const fmt = (n: number | undefined) => (n === undefined ? '–' : n.toFixed(4));
@@ -166,17 +168,30 @@ export function trialNodes(info: PackInfo, runIndex: number): NodeSpec[] {
   const run = log?.runs[runIndex];
   if (!log || !run) return [];
   const best = runningBest(log);
-  return run.trials.map((t) => ({
-    id: `trial:${info.pack.dir}:${t.index}`,
-    kind: 'trial',
-    packDir: info.pack.dir,
-    runIndex,
-    trialIndex: t.index,
-    label: `${t.number} ${(t.status ?? t.statusWord).toUpperCase()}`,
-    description: `${fmt(t.oldScore)} → ${fmt(t.score)} · ${t.proposal ?? t.commit ?? ''}`.trim(),
-    tooltip: [t.description, t.timestamp, `best so far ${fmt(best[t.index])}`, `results.tsv line ${t.line}`].filter(Boolean).join('\n'),
-    icon: STATUS_ICON[t.status ?? 'unknown'],
-    contextValue: `autoexp.trial.${t.status ?? 'unknown'}`,
-    collapsible: false,
-  }));
+  return run.trials.map((t) => {
+    const diffable = info.diffLines?.has(t.line) ?? false;
+    return {
+      id: `trial:${info.pack.dir}:${t.index}`,
+      kind: 'trial',
+      packDir: info.pack.dir,
+      runIndex,
+      trialIndex: t.index,
+      resultsLine: t.line,
+      label: `${t.number} ${(t.status ?? t.statusWord).toUpperCase()}`,
+      description: `${fmt(t.oldScore)} → ${fmt(t.score)} · ${t.proposal ?? t.commit ?? ''}`.trim(),
+      tooltip: [
+        t.description,
+        t.timestamp,
+        `best so far ${fmt(best[t.index])}`,
+        `results.tsv line ${t.line}`,
+        diffable ? 'Click to see what this trial changed.' : 'No snapshots: a run Autoexp did not record logged this trial.',
+      ]
+        .filter(Boolean)
+        .join('\n'),
+      icon: STATUS_ICON[t.status ?? 'unknown'],
+      contextValue: `autoexp.trial.${t.status ?? 'unknown'}${diffable ? '.diff' : ''}`,
+      collapsible: false,
+      command: diffable ? { id: 'autoexp.showTrialDiff', args: [{ packDir: info.pack.dir, resultsLine: t.line }] } : undefined,
+    };
+  });
 }

@@ -11,6 +11,8 @@ import { readResultsText } from '../../core/results/load';
 import type { ResultsLog } from '../../core/results/model';
 import { parseResults } from '../../core/results/parse';
 import { resolveTarget, type TargetResolution } from '../../core/target';
+import { trialsByResultsLine } from '../../core/run/trialDiff';
+import { journalRunsOf } from '../journalCache';
 
 export interface PackInfo {
   pack: PackRef;
@@ -22,6 +24,8 @@ export interface PackInfo {
   /** Undefined when results.tsv is missing or unreadable; `resultsError` says why. */
   log?: ResultsLog;
   resultsError?: string;
+  /** results.tsv lines whose trial the run journal recorded, with snapshots for a diff. */
+  diffLines?: Set<number>;
 }
 
 export async function loadPackInfo(pack: PackRef): Promise<PackInfo> {
@@ -37,5 +41,6 @@ export async function loadPackInfo(pack: PackRef): Promise<PackInfo> {
   } catch (err) {
     info.resultsError = (err as Error).message;
   }
+  info.diffLines = new Set(trialsByResultsLine(journalRunsOf(pack.dir)).keys());
   return info;
 }

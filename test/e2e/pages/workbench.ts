@@ -91,6 +91,13 @@ export class ExperimentsView {
     return this.page.getByRole('treeitem', { name });
   }
 
+  /** Selects a node and opens it with the keyboard, as a person would. */
+  async expand(node: Locator): Promise<void> {
+    await node.click();
+    if ((await node.getAttribute('aria-expanded')) !== 'true') await this.page.keyboard.press('ArrowRight');
+    await node.and(this.page.locator('[aria-expanded="true"]')).waitFor();
+  }
+
   /** Runs a node's inline action (the buttons shown on hover), by its title. */
   async inlineAction(node: Locator, title: string): Promise<void> {
     await node.hover();
@@ -101,6 +108,22 @@ export class ExperimentsView {
   async packLabels(): Promise<string[]> {
     const items = this.page.getByRole('tree', { name: /Packs/ }).getByRole('treeitem');
     return items.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('aria-label') ?? ''));
+  }
+}
+
+/** The diff editor: Monaco renders each side's lines as text in the page. */
+export class DiffEditor {
+  readonly original: Locator;
+  readonly modified: Locator;
+  constructor(readonly page: Page) {
+    const root = page.locator('.monaco-diff-editor').first();
+    this.original = root.locator('.editor.original .view-lines');
+    this.modified = root.locator('.editor.modified .view-lines');
+  }
+
+  /** Monaco writes spaces as no-break spaces. */
+  async originalText(): Promise<string> {
+    return (await this.original.innerText()).replace(/\u00a0/g, ' ');
   }
 }
 
