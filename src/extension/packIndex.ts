@@ -36,7 +36,7 @@ export class PackIndex implements vscode.Disposable {
     return undefined;
   }
 
-  /** Every pack (not support packs) across workspace folders. */
+  /** Every pack and example pack (not templates or fixtures) across workspace folders. */
   allPacks(): PackRef[] {
     return this.current.flatMap((w) => w.experiments.flatMap((e) => [...e.packs, ...e.support.filter((s) => s.kind === 'example')]));
   }

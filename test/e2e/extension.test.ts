@@ -184,7 +184,7 @@ describe('trusted workspace', () => {
         checks.filter((c: { ok: boolean }) => !c.ok),
         [],
       );
-      assert.equal(checks.length, 5);
+      assert.equal(checks.length, 6);
       assert.equal(code, 0);
     } finally {
       await saveArtifacts(hostPage, 'extension-host-tests', false);

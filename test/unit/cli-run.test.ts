@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { REPO_ROOT } from './helpers';
@@ -67,6 +67,20 @@ describe('autoexp run', () => {
       assert.match(r.stderr, stderr, args.join(' '));
     }
     assert.equal(readFileSync(path.join(pack, 'results.tsv'), 'utf8').split('\n').length, 2, 'nothing was logged');
+  });
+
+  test('reset without reset.py restores the oldest snapshot the journal holds, and says so', () => {
+    const { pack } = smokeRepo();
+    unlinkSync(path.join(pack, 'reset.py'));
+    const none = autoexp(['reset', pack], REPO_ROOT);
+    assert.equal(none.code, 1);
+    assert.equal(none.stderr, `autoexp: ${path.join(pack, 'reset.py')}: not found, and the run journal holds no snapshot of the target to restore; nothing was changed\n`);
+    assert.equal(autoexp(['run', pack, '-p', 'fix_patch.py', '--engine', 'native'], REPO_ROOT).code, 0);
+    assert.equal(readFileSync(path.join(pack, 'candidate.py'), 'utf8'), FIXED);
+    const reset = autoexp(['reset', pack], REPO_ROOT);
+    assert.equal(reset.code, 0, reset.stderr);
+    assert.match(reset.stdout, new RegExp(`^restored ${path.join(pack, 'candidate.py').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} from the run journal \\(the state before trial 1 of run \\S+\\); this pack has no reset\\.py\n$`));
+    assert.equal(readFileSync(path.join(pack, 'candidate.py'), 'utf8'), BASELINE);
   });
 
   for (const signal of ['SIGINT', 'SIGHUP', 'SIGTERM'] as const) {

@@ -1,4 +1,9 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { UserError } from '../../core/errors';
 import { DEFAULT_TIMEOUT_SECONDS } from '../../core/measure';
+import { oldestBefore, restoreJournalBaseline } from '../../core/run/journalReset';
+import { resolveTarget } from '../../core/target';
 import { resolvePython } from '../../core/python';
 import { runReset } from '../../core/reset';
 import { onePositional, parse, timeoutMs } from '../args';
@@ -6,13 +11,28 @@ import type { CliIO } from '../io';
 import { packFolder } from '../packArg';
 
 
-/** Runs the pack's reset.py; its own output is passed through. */
+/**
+ * Runs the pack's reset.py; its own output is passed through. Without reset.py, the target goes back
+ * to the oldest "before" snapshot in the run journal, and the output says so.
+ */
 export async function resetCommand(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse('reset', args, { python: { type: 'string' }, timeout: { type: 'string' } });
   const limit = timeoutMs('reset', values.timeout, DEFAULT_TIMEOUT_SECONDS);
   const pack = await packFolder(io.cwd, onePositional('reset', positionals, 'PACK'));
+  if (!existsSync(path.join(pack, 'reset.py'))) return resetFromJournal(pack, io);
   const python = await resolvePython(values.python);
   const run = await runReset(pack, { python: python.command, timeoutMs: limit, signal: io.signal });
   for (const line of run.stdout.split(/\r?\n/)) if (line.trim()) io.out(line);
+  return 0;
+}
+
+async function resetFromJournal(pack: string, io: CliIO): Promise<number> {
+  const target = await resolveTarget(pack);
+  const baseline = target.kind === 'unknown' ? undefined : oldestBefore(pack, target.path);
+  if (!baseline) {
+    throw new UserError(`${path.join(pack, 'reset.py')}: not found, and the run journal holds no snapshot of the target to restore; nothing was changed`);
+  }
+  const changed = restoreJournalBaseline(pack, baseline);
+  io.out(`${changed ? 'restored' : 'already at'} ${baseline.target} from the run journal (the state before trial ${baseline.trial} of run ${baseline.run}); this pack has no reset.py`);
   return 0;
 }

@@ -8,17 +8,15 @@ import * as vscode from 'vscode';
 import type { PackRef } from '../../core/discovery';
 import { UserError } from '../../core/errors';
 import { runReset } from '../../core/reset';
-import { resolveTarget } from '../../core/target';
+import { oldestBefore, restoreJournalBaseline } from '../../core/run/journalReset';
+import { resolveTarget, type TargetResolution } from '../../core/target';
 import { pythonFor } from '../python';
 import { measurePack, timeoutMs } from './measurePack';
 
 export async function resetPack(pack: PackRef, log: vscode.LogOutputChannel, confirm = true): Promise<number | undefined> {
   const target = await resolveTarget(pack.dir);
   const targetText = target.kind === 'unknown' ? 'its bounded target' : vscode.workspace.asRelativePath(target.path);
-  if (!existsSync(path.join(pack.dir, 'reset.py'))) {
-    void vscode.window.showErrorMessage(`Autoexp: ${pack.slug} cannot be reset: it has no reset.py to restore ${targetText}.`);
-    return undefined;
-  }
+  if (!existsSync(path.join(pack.dir, 'reset.py'))) return resetFromJournal(pack, target, targetText, log, confirm);
   if (confirm) {
     const answer = await vscode.window.showWarningMessage(
       `Reset ${pack.slug}?`,
@@ -45,4 +43,28 @@ export async function resetPack(pack: PackRef, log: vscode.LogOutputChannel, con
     return outcome.score;
   }
   return undefined;
+}
+
+/** No reset.py: the oldest "before" snapshot in the run journal stands in for the baseline. */
+async function resetFromJournal(pack: PackRef, target: TargetResolution, targetText: string, log: vscode.LogOutputChannel, confirm: boolean): Promise<number | undefined> {
+  const baseline = target.kind === 'unknown' ? undefined : oldestBefore(pack.dir, target.path);
+  if (!baseline) {
+    void vscode.window.showErrorMessage(`Autoexp: ${pack.slug} cannot be reset: it has no reset.py, and the run journal holds no snapshot of ${targetText} yet.`);
+    return undefined;
+  }
+  const when = new Date(baseline.at).toLocaleString();
+  if (confirm) {
+    const answer = await vscode.window.showWarningMessage(
+      `Reset ${pack.slug} from the run journal?`,
+      { modal: true, detail: `${pack.slug} has no reset.py. ${targetText} will be restored to the oldest snapshot Autoexp recorded: before trial ${baseline.trial} of the run of ${when}. results.tsv is not touched.` },
+      'Reset',
+    );
+    if (answer !== 'Reset') return undefined;
+  }
+  const changed = restoreJournalBaseline(pack.dir, baseline);
+  log.info(`${pack.slug}: ${changed ? 'restored' : 'already at'} ${baseline.target} from snapshot ${baseline.hash.slice(0, 12)} (before trial ${baseline.trial} of run ${baseline.run})`);
+  const outcome = await measurePack(pack, log, true);
+  const score = outcome?.ok ? ` at score ${outcome.score.toFixed(4)}` : '';
+  void vscode.window.showInformationMessage(`Autoexp: ${pack.slug} has no reset.py; ${targetText} was restored from the run journal (before trial ${baseline.trial} of ${when})${score}.`);
+  return outcome?.ok ? outcome.score : undefined;
 }

@@ -36,6 +36,7 @@ function configuredEngine(resource: vscode.Uri): 'pack' | 'native' | undefined {
   return engine === 'pack' || engine === 'native' ? engine : undefined;
 }
 
+/** A run of one chosen proposal is named for it; a loop over a pack's proposals for the pack. */
 export function taskName(slug: string, proposals: string[] | undefined): string {
   return proposals?.length === 1 ? `${slug}: ${proposals[0]}` : `Run Loop: ${slug}`;
 }
@@ -51,7 +52,7 @@ export async function buildTask(definition: LoopTaskDefinition, scope: vscode.Wo
   const args = [cliPath, 'run', packDir, ...chosen.flatMap((p) => ['--proposal', p]), '--python', python.command, '--timeout', String(seconds)];
   if (engine) args.push('--engine', engine);
   const execution = new vscode.ProcessExecution(process.execPath, args, { cwd: packDir, env: { ELECTRON_RUN_AS_NODE: '1' } });
-  const task = new vscode.Task(definition, scope, taskName(path.basename(packDir), chosen), 'Autoexp', execution, []);
+  const task = new vscode.Task(definition, scope, taskName(path.basename(packDir), proposals), 'Autoexp', execution, []);
   task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true, showReuseMessage: false };
   task.detail = `${chosen.length} proposal(s) · ${engine ?? 'pack'} engine`;
   return task;
@@ -62,7 +63,7 @@ export function definitionFor(pack: PackRef, folder: vscode.WorkspaceFolder | un
   return { type: TASK_TYPE, pack: relative.split(path.sep).join('/'), ...(proposals ? { proposals } : {}) };
 }
 
-/** Offers "Run Loop" for every pack (examples included), and completes tasks written in tasks.json. */
+/** Offers "Run Loop" for every pack with proposals (examples included), and completes tasks written in tasks.json. */
 export class LoopTaskProvider implements vscode.TaskProvider {
   constructor(
     private readonly index: PackIndex,
@@ -73,6 +74,8 @@ export class LoopTaskProvider implements vscode.TaskProvider {
     if (!vscode.workspace.isTrusted) return [];
     const tasks: vscode.Task[] = [];
     for (const pack of this.index.allPacks()) {
+      // A pack with nothing to try has no loop to offer.
+      if ((await listProposals(pack.dir)).length === 0) continue;
       const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(pack.dir));
       tasks.push(await buildTask(definitionFor(pack, folder), folder ?? vscode.TaskScope.Workspace, this.cliPath));
     }

@@ -63,7 +63,23 @@ exports.run = async function run() {
 
   await check('every command of the extension is registered', async () => {
     const all = await vscode.commands.getCommands(true);
-    for (const id of ['autoexp.refresh', 'autoexp.validatePacks']) assert.ok(all.includes(id), id);
+    const contributed = vscode.extensions.getExtension('autoexp.autoexp').packageJSON.contributes.commands.map((c) => c.command);
+    assert.equal(contributed.length, 12);
+    for (const id of contributed) assert.ok(all.includes(id), id);
+  });
+
+  await check('the task provider offers Run Loop for every pack, with its proposals, from an argument array', async () => {
+    const tasks = await vscode.tasks.fetchTasks({ type: 'autoexp' });
+    const names = tasks.map((t) => t.name).sort();
+    assert.ok(names.includes('Run Loop: smoke-keep-revert'), names.join(', '));
+    assert.ok(names.includes('Run Loop: outside-target'), names.join(', '));
+    assert.ok(names.includes('Run Loop: hello-example'), 'examples can be run');
+    const smoke = tasks.find((t) => t.name === 'Run Loop: smoke-keep-revert');
+    assert.deepEqual(smoke.definition, { type: 'autoexp', pack: 'atris/experiments/smoke-keep-revert' });
+    const args = smoke.execution.args;
+    assert.deepEqual(args.slice(1, 3), ['run', path.join(exp, 'smoke-keep-revert')]);
+    assert.deepEqual(args.slice(3, 7), ['--proposal', 'bad_patch.py', '--proposal', 'fix_patch.py']);
+    assert.equal(smoke.execution.options.env.ELECTRON_RUN_AS_NODE, '1');
   });
 
   fs.writeFileSync(process.env.AUTOEXP_E2E_RESULTS, JSON.stringify(checks, null, 2));
