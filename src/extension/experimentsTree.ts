@@ -3,6 +3,7 @@
  * each pack's Program, Target, Proposals, Runs and Results. Pack details are read lazily and cached
  * until a file of that pack changes.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PackRef } from '../core/discovery';
 import type { PackDecorations } from './packDecorations';
@@ -162,6 +163,8 @@ function toItem(spec: NodeSpec): vscode.TreeItem {
   if (spec.tooltip) item.tooltip = spec.kind === 'pack' ? new vscode.MarkdownString(spec.tooltip) : spec.tooltip;
   if (spec.open) item.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(spec.open)] };
   if (spec.command) item.command = { command: spec.command.id, title: spec.label, arguments: spec.command.args };
-  if (spec.kind === 'program' || spec.kind === 'target' || spec.kind === 'results') item.resourceUri = spec.open ? vscode.Uri.file(spec.open) : undefined;
+  if (spec.kind === 'program' || spec.kind === 'target') item.resourceUri = spec.open ? vscode.Uri.file(spec.open) : undefined;
+  // The log's own decorations (modified, problems) belong on the Results node that charts it.
+  if (spec.kind === 'results') item.resourceUri = vscode.Uri.file(path.join(spec.packDir, 'results.tsv'));
   return item;
 }

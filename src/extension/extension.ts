@@ -13,6 +13,7 @@ import { resetPack } from './commands/resetPack';
 import { runLoopCommand, runProposalCommand, stopRunCommand } from './commands/runLoop';
 import { recoverOnStart } from './runs/recoverOnStart';
 import { showTrialDiff } from './diffs/showTrialDiff';
+import { ResultsPanel } from './results/resultsPanel';
 import { SNAPSHOT_SCHEME, SnapshotContentProvider } from './diffs/snapshotContent';
 import { LoopTaskProvider, TASK_TYPE } from './runs/loopTask';
 import { RunTracker } from './runs/runTracker';
@@ -92,6 +93,12 @@ export function activate(context: vscode.ExtensionContext): void {
   command('autoexp.showRunTerminal', (packDir) => typeof packDir === 'string' && tracker.showTerminal(packDir));
   context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(SNAPSHOT_SCHEME, new SnapshotContentProvider()));
   command('autoexp.showTrialDiff', (arg) => showTrialDiff(index, arg));
+  command('autoexp.showResults', async (arg) => {
+    const pack = await pickPack(index, arg, 'Show Results');
+    if (!pack) return undefined;
+    const openTrial = (packDir: string, resultsLine: number) => showTrialDiff(index, { packDir, resultsLine });
+    return ResultsPanel.show(pack, context.extensionUri, log, openTrial) !== undefined;
+  });
   command('autoexp.openDocumentation', () => vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(context.asAbsolutePath('README.md'))));
 
   // Packs come and go: re-scan. A file inside a pack changes: redraw only that pack.

@@ -266,6 +266,21 @@ describe('trusted workspace', () => {
     });
   });
 
+  test('Show Results charts the smoke loop: two trial points and a best line; a point opens its diff', async () => {
+    await ui('results-chart', page, server, async () => {
+      const view = await workbench.openExperiments();
+      await view.inlineAction(view.pack(/^smoke-keep-revert/), 'Show Results');
+      await page.getByRole('tab', { name: /Results: smoke-keep-revert/ }).waitFor();
+      const chart = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+      const body = chart.locator('body[data-state="ready"]');
+      await body.waitFor({ timeout: 30_000 });
+      assert.equal(await body.getAttribute('data-points'), '2');
+      assert.equal(await body.getAttribute('data-best-steps'), '2');
+      await chart.getByRole('row').filter({ hasText: 'bad_patch.py' }).click();
+      await page.getByRole('tab', { name: /smoke-keep-revert · trial 1 · REVERTED/ }).waitFor();
+    });
+  });
+
   test('Stop Run mid-trial: the run ends and the target is as it was before the trial', async () => {
     await ui('stop-run', page, server, async () => {
       const pack = path.join(workspace, 'atris/experiments/smoke-keep-revert');

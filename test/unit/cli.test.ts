@@ -225,7 +225,7 @@ describe('autoexp measure, reset and new with real Python', () => {
     unlinkSync(path.join(bare, 'q', 'reset.py'));
     const none = autoexp(['reset', path.join(bare, 'q')]);
     assert.equal(none.code, 1);
-    assert.equal(none.stderr, `autoexp: ${path.join(bare, 'q', 'reset.py')}: not found; this pack has no reset.py to restore its target\n`);
+    assert.equal(none.stderr, `autoexp: ${path.join(bare, 'q', 'reset.py')}: not found, and the run journal holds no snapshot of the target to restore; nothing was changed\n`);
   });
 
   test('new creates a pack from the template that validates, and refuses an existing slug', () => {

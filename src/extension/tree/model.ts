@@ -124,7 +124,7 @@ export function packChildren(info: PackInfo): NodeSpec[] {
       tooltip: info.resultsError,
       icon: { id: 'graph-line' },
       contextValue: 'autoexp.results',
-      open: path.join(dir, 'results.tsv'),
+      command: { id: 'autoexp.showResults', args: [{ pack: info.pack }] },
     },
   ];
 }

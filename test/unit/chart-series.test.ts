@@ -1,0 +1,77 @@
+/** The chart's data from the real logs, and the messages the chart page exchanges with the extension. */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import { parseResults } from '../../src/core/results/parse';
+import { buildSeries, filterRun, paretoFront } from '../../src/core/results/series';
+import { FromWebview, ToWebview } from '../../src/shared/chartMessages';
+import { RESULTS_LOGS } from './helpers';
+
+const series = (file: string) => buildSeries(parseResults(readFileSync(path.join(RESULTS_LOGS, file), 'utf8'), file));
+
+describe('chart series from the real logs', () => {
+  test('karpathy: 126 points, the running min ends at 0.969686 after 23 steps; crash rows have no y and do not stretch the range', () => {
+    const s = series('karpathy-autoresearch-h100-mar8.tsv');
+    assert.equal(s.points.length, 126);
+    assert.equal(s.direction, 'lower');
+    assert.equal(s.best.length, 23);
+    assert.deepEqual(s.best[0], { x: 0, y: 0.9979 });
+    assert.deepEqual(s.best.at(-1), { x: 118, y: 0.969686 });
+    const crashes = s.points.filter((p) => p.status === 'error');
+    assert.ok(crashes.length > 0);
+    assert.ok(crashes.every((p) => p.y === undefined));
+    assert.ok(Math.abs(s.yRange!.min - 0.9668646) < 1e-9 && Math.abs(s.yRange!.max - 1.0007214) < 1e-9, JSON.stringify(s.yRange));
+    assert.equal(s.numeric, true);
+  });
+
+  test('smoke: five runs of two trials, boundaries at 2, 4, 6, 8; best 0.2 then 1.0', () => {
+    const s = series('atris-smoke-keep-revert.tsv');
+    assert.equal(s.points.length, 10);
+    assert.deepEqual(s.runBoundaries, [2, 4, 6, 8]);
+    assert.deepEqual(s.best, [{ x: 0, y: 0.2 }, { x: 1, y: 1 }]);
+    assert.deepEqual(s.runs.map((r) => [r.kept, r.reverted, r.error]), Array(5).fill([1, 1, 0]));
+    const third = filterRun(s, 2);
+    assert.deepEqual(third.points.map((p) => p.x), [4, 5]);
+    assert.deepEqual(third.best, [{ x: 4, y: 1 }]);
+    assert.equal(filterRun(s, 'all'), s);
+  });
+
+  test('taste loop: one series per modality, the aggregate among them', () => {
+    const s = series('atris-taste-loop.tsv');
+    assert.deepEqual(Object.keys(s.modalities ?? {}).sort(), ['aggregate', 'video_prompt', 'website', 'writing']);
+    assert.equal(s.modalities!.aggregate.length, s.points.length);
+  });
+
+  test('daily: no numeric score, so counts per run instead of an empty chart', () => {
+    const s = series('atris-daily.tsv');
+    assert.equal(s.numeric, false);
+    assert.equal(s.points.length, 3);
+    assert.equal(s.yRange, undefined);
+  });
+
+  test('the Pareto front of two metrics keeps only the trials nothing beats on both', () => {
+    const log = parseResults('commit\tmetric_1\tmetric_2\tstatus\tdescription\na\t0.5\t0.5\tkeep\t\nb\t0.6\t0.4\tkeep\t\nc\t0.4\t0.4\tdiscard\t\nd\t0.7\t0.1\tkeep\t\ne\t0.55\t0.5\tkeep\t\n', 'two.tsv');
+    assert.deepEqual(paretoFront(log.trials, 'higher'), [
+      { x: 0.55, y: 0.5, trial: 5 },
+      { x: 0.6, y: 0.4, trial: 2 },
+      { x: 0.7, y: 0.1, trial: 4 },
+    ]);
+    assert.deepEqual(buildSeries(log).pareto, paretoFront(log.trials, 'higher'));
+  });
+});
+
+describe('chart messages', () => {
+  test('a built series passes the page\'s own check, so what the extension sends is what the page draws', () => {
+    const message = { type: 'series', pack: 'k', series: series('karpathy-autoresearch-h100-mar8.tsv'), diffLines: [2] };
+    assert.equal(ToWebview.safeParse(JSON.parse(JSON.stringify(message))).success, true);
+  });
+
+  test('the extension drops what the page should never send', () => {
+    assert.equal(FromWebview.safeParse({ type: 'openTrial', line: 3 }).success, true);
+    assert.equal(FromWebview.safeParse({ type: 'openTrial', line: -1 }).success, false);
+    assert.equal(FromWebview.safeParse({ type: 'exportPng', dataUrl: 'javascript:alert(1)' }).success, false);
+    assert.equal(FromWebview.safeParse({ type: 'exportTable', format: 'exe' }).success, false);
+    assert.equal(FromWebview.safeParse({ type: 'runCommand', command: 'rm' }).success, false);
+  });
+});

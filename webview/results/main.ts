@@ -1,0 +1,269 @@
+/**
+ * The results chart page. It draws what the extension sends (a checked `series` message) and asks
+ * the extension for everything else (open a diff, save an export). Log text only ever reaches the
+ * page as text: tooltips are drawn on the canvas, table cells are set with textContent.
+ */
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Decimation,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  ScatterController,
+  Tooltip,
+  type ChartDataset,
+  type Plugin,
+  type TooltipItem,
+} from 'chart.js';
+import { FromWebview, ToWebview, type ChartSeriesMessage } from '../../src/shared/chartMessages';
+import { TrialTable } from './table';
+import { themeColors, type ThemeColors } from './theme';
+
+Chart.register(BarController, BarElement, CategoryScale, Decimation, Legend, LinearScale, LineController, LineElement, PointElement, ScatterController, Tooltip);
+
+declare function acquireVsCodeApi(): { postMessage(message: unknown): void };
+const vscode = acquireVsCodeApi();
+const post = (message: FromWebview) => vscode.postMessage(message);
+
+type Point = ChartSeriesMessage['points'][number];
+type XYPoint = { x: number; y: number; point?: Point };
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const fmt = (n: number | undefined) => (n === undefined ? '–' : n.toFixed(4));
+
+let current: { pack: string; series: ChartSeriesMessage; diffLines: Set<number> } | undefined;
+let chart: Chart | undefined;
+/** What `chart` draws now: scores redraw in place; anything else is replaced. */
+let chartKind: 'scores' | 'counts' | undefined;
+let pareto: Chart | undefined;
+let selectedRun: number | 'all' = 'all';
+const table = new TrialTable($('table'), (line) => post({ type: 'openTrial', line }));
+
+/** Vertical dashed lines where each run after the first starts. */
+const runBoundaries: Plugin<'line'> = {
+  id: 'autoexpRunBoundaries',
+  afterDatasetsDraw(c) {
+    const xs = selectedRun === 'all' ? (current?.series.runBoundaries ?? []) : [];
+    const { ctx, chartArea, scales } = c;
+    ctx.save();
+    ctx.strokeStyle = themeColors().grid;
+    ctx.setLineDash([2, 3]);
+    for (const x of xs) {
+      const px = scales.x.getPixelForValue(x - 0.5);
+      ctx.beginPath();
+      ctx.moveTo(px, chartArea.top);
+      ctx.lineTo(px, chartArea.bottom);
+      ctx.stroke();
+    }
+    ctx.restore();
+  },
+};
+
+function visiblePoints(series: ChartSeriesMessage): Point[] {
+  return selectedRun === 'all' ? series.points : series.points.filter((p) => p.run === selectedRun);
+}
+
+/** The running best as a step line over the visible range, carried to the last trial. */
+function bestLine(series: ChartSeriesMessage, points: Point[]): XYPoint[] {
+  if (points.length === 0) return [];
+  const from = points[0].x;
+  const to = points[points.length - 1].x;
+  const before = series.best.filter((b) => b.x < from).pop();
+  const line = [...(before ? [{ x: from, y: before.y }] : []), ...series.best.filter((b) => b.x >= from && b.x <= to)];
+  const last = line[line.length - 1];
+  if (last && last.x < to) line.push({ x: to, y: last.y });
+  return line;
+}
+
+function datasets(series: ChartSeriesMessage, colors: ThemeColors): ChartDataset<'line', XYPoint[]>[] {
+  const points = visiblePoints(series);
+  const floor = series.yRange?.min ?? 0;
+  const of = (status: Point['status']) =>
+    points.filter((p) => p.status === status && (p.y !== undefined || status === 'error')).map((p) => ({ x: p.x, y: p.y ?? floor, point: p }));
+  const markers = (label: string, data: XYPoint[], color: string, style: 'circle' | 'crossRot', filled: boolean): ChartDataset<'line', XYPoint[]> => ({
+    label,
+    data,
+    showLine: false,
+    pointStyle: style,
+    pointRadius: style === 'crossRot' ? 6 : 4,
+    pointHoverRadius: 7,
+    borderColor: color,
+    backgroundColor: filled ? color : 'transparent',
+    borderWidth: 2,
+    // Points on the edge of the range (the error crosses on the axis) are drawn whole.
+    clip: 8,
+  });
+  const sets: ChartDataset<'line', XYPoint[]>[] = [
+    markers('Kept', of('kept'), colors.kept, 'circle', true),
+    markers('Reverted', of('reverted'), colors.reverted, 'circle', false),
+    markers('Error', of('error').map((p) => ({ ...p, y: floor })), colors.error, 'crossRot', false),
+    { label: 'Best so far', data: bestLine(series, points), stepped: 'before', borderColor: colors.best, borderWidth: 2, pointRadius: 0, fill: false },
+  ];
+  if (series.baseline !== undefined && points.length) {
+    const x0 = points[0].x;
+    const x1 = points[points.length - 1].x;
+    sets.push({ label: 'Baseline', data: [{ x: x0, y: series.baseline }, { x: x1, y: series.baseline }], borderColor: colors.baseline, borderDash: [6, 4], borderWidth: 1, pointRadius: 0 });
+  }
+  for (const [name, values] of Object.entries(series.modalities ?? {})) {
+    if (name === 'aggregate') continue;
+    const visible = new Set(points.map((p) => p.x));
+    const data = values.filter((v): v is { x: number; y: number } => v.y !== undefined && visible.has(v.x));
+    sets.push({ label: name, data, borderColor: colors.modality(name), borderWidth: 1, pointRadius: 2, spanGaps: true });
+  }
+  return sets;
+}
+
+function tooltipLines(item: TooltipItem<'line'>): string[] {
+  const p = (item.raw as XYPoint).point;
+  if (!p) return [`${item.dataset.label}: ${fmt((item.raw as XYPoint).y)}`];
+  const lines = [`trial ${p.trial} · ${p.status}`, `${fmt(p.oldScore)} → ${fmt(p.y)}`];
+  if (p.proposal) lines.push(p.proposal);
+  if (p.description) lines.push(p.description.length > 120 ? `${p.description.slice(0, 119)}…` : p.description);
+  if (p.timestamp) lines.push(p.timestamp);
+  return lines;
+}
+
+function drawScores(series: ChartSeriesMessage): void {
+  const colors = themeColors();
+  const data = datasets(series, colors);
+  const range = series.yRange;
+  if (chart && chartKind === 'scores') {
+    // Live update: new data in the same chart, no animation, the view state kept.
+    chart.data.datasets = data;
+    chart.options.scales!.y!.min = range?.min;
+    chart.options.scales!.y!.max = range?.max;
+    chart.update('none');
+    return;
+  }
+  chart?.destroy();
+  chartKind = 'scores';
+  chart = new Chart($<HTMLCanvasElement>('chart'), {
+    type: 'line',
+    data: { datasets: data },
+    plugins: [runBoundaries],
+    options: {
+      animation: false,
+      parsing: false,
+      normalized: true,
+      responsive: true,
+      maintainAspectRatio: false,
+      interaction: { mode: 'nearest', intersect: true },
+      scales: {
+        x: { type: 'linear', title: { display: true, text: 'trial', color: colors.foreground }, ticks: { color: colors.foreground, precision: 0 }, grid: { color: colors.grid } },
+        y: { min: range?.min, max: range?.max, title: { display: true, text: `${series.metric ?? 'score'} (${series.direction === 'lower' ? 'lower' : 'higher'} is better)`, color: colors.foreground }, ticks: { color: colors.foreground }, grid: { color: colors.grid } },
+      },
+      plugins: {
+        legend: { labels: { color: colors.foreground } },
+        tooltip: { callbacks: { label: tooltipLines } },
+        decimation: { enabled: true, algorithm: 'lttb', samples: 2000 },
+      },
+      onClick: (_event, elements) => {
+        const hit = elements[0];
+        const p = hit && (chart!.data.datasets[hit.datasetIndex].data[hit.index] as XYPoint).point;
+        if (p && current?.diffLines.has(p.line)) post({ type: 'openTrial', line: p.line });
+      },
+    },
+  });
+}
+
+function drawCounts(series: ChartSeriesMessage): void {
+  const colors = themeColors();
+  chart?.destroy();
+  chartKind = 'counts';
+  chart = new Chart($<HTMLCanvasElement>('chart'), {
+    type: 'bar',
+    data: {
+      labels: series.runs.map((r) => r.id),
+      datasets: [
+        { label: 'Kept', data: series.runs.map((r) => r.kept), backgroundColor: colors.kept },
+        { label: 'Reverted', data: series.runs.map((r) => r.reverted), backgroundColor: colors.reverted },
+        { label: 'Error', data: series.runs.map((r) => r.error), backgroundColor: colors.error },
+      ],
+    },
+    options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { x: { ticks: { color: colors.foreground } }, y: { ticks: { color: colors.foreground, precision: 0 } } }, plugins: { legend: { labels: { color: colors.foreground } } } },
+  });
+}
+
+function drawPareto(series: ChartSeriesMessage): void {
+  const box = $('pareto-box');
+  box.hidden = !series.pareto;
+  pareto?.destroy();
+  pareto = undefined;
+  if (!series.pareto) return;
+  const colors = themeColors();
+  pareto = new Chart($<HTMLCanvasElement>('pareto'), {
+    type: 'line',
+    data: {
+      datasets: [{ label: 'Pareto front', data: series.pareto.map((p) => ({ x: p.x, y: p.y })), borderColor: colors.best, pointRadius: 4, backgroundColor: colors.best }],
+    },
+    options: { animation: false, parsing: false, responsive: true, maintainAspectRatio: false, scales: { x: { type: 'linear', title: { display: true, text: 'metric 1', color: colors.foreground } }, y: { title: { display: true, text: 'metric 2', color: colors.foreground } } } },
+  });
+}
+
+function render(): void {
+  if (!current) return;
+  const { series } = current;
+  const points = visiblePoints(series);
+  if (series.numeric) drawScores(series);
+  else drawCounts(series);
+  drawPareto(series);
+  table.setRows(points, current.diffLines);
+  const numeric = points.filter((p) => p.y !== undefined).length;
+  $('summary').textContent = `${points.length} trial(s) · ${series.runs.length} run(s) · metric ${series.metric ?? 'none (status only)'}`;
+  // What a test or a screen reader can read without looking at pixels.
+  const colors = themeColors();
+  Object.assign(document.body.dataset, {
+    state: 'ready',
+    kind: series.numeric ? 'scores' : 'counts',
+    points: String(numeric),
+    bestSteps: String(series.best.length),
+    colors: JSON.stringify({ kept: colors.kept, reverted: colors.reverted, error: colors.error, best: colors.best }),
+  });
+}
+
+function fillRunSelector(series: ChartSeriesMessage): void {
+  const select = $<HTMLSelectElement>('run');
+  const wanted = String(selectedRun);
+  select.replaceChildren(new Option('All runs', 'all'), ...series.runs.map((r) => new Option(`Run ${r.index + 1} · ${r.id}`, String(r.index))));
+  select.value = Array.from(select.options).some((o) => o.value === wanted) ? wanted : 'all';
+  selectedRun = select.value === 'all' ? 'all' : Number(select.value);
+}
+
+window.addEventListener('message', (event: MessageEvent) => {
+  const parsed = ToWebview.safeParse(event.data);
+  if (!parsed.success) {
+    post({ type: 'invalid', issue: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ').slice(0, 500) });
+    return;
+  }
+  const message = parsed.data;
+  $('title').textContent = `Results: ${message.pack}`;
+  $('error').textContent = message.error ?? '';
+  current = { pack: message.pack, series: message.series, diffLines: new Set(message.diffLines) };
+  fillRunSelector(message.series);
+  render();
+});
+
+$<HTMLSelectElement>('run').addEventListener('change', (e) => {
+  const value = (e.target as HTMLSelectElement).value;
+  selectedRun = value === 'all' ? 'all' : Number(value);
+  chart?.destroy();
+  chart = undefined;
+  render();
+});
+$('export-png').addEventListener('click', () => chart && post({ type: 'exportPng', dataUrl: chart.toBase64Image('image/png') }));
+$('export-csv').addEventListener('click', () => post({ type: 'exportTable', format: 'csv' }));
+$('export-md').addEventListener('click', () => post({ type: 'exportTable', format: 'md' }));
+
+// A theme change swaps the body's class: redraw with the new colours.
+new MutationObserver(() => {
+  chart?.destroy();
+  chart = undefined;
+  render();
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
+post({ type: 'ready' });
