@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseResults } from '../src/core/results/parse';
 import { generateCanonicalLog, generatePackTree } from './generate';
+import { chartFigures } from './chart';
 import { loopFigures } from './loop';
 import { serverFigures } from './server';
 
@@ -50,6 +51,7 @@ try {
 
   await serverFigures(scratch, figure);
   await loopFigures(scratch, CLI, path.join(ROOT, 'templates', 'pack', 'loop.py'), figure);
+  await chartFigures(figure);
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }

@@ -36,6 +36,11 @@ export const ChartSeriesSchema = z.object({
 export type ChartSeriesMessage = z.infer<typeof ChartSeriesSchema>;
 
 export const ToWebview = z.discriminatedUnion('type', [
+  /**
+   * Rows were appended: `series` is the whole new series except its points, which hold only the
+   * ones from index `from` on. The page keeps the points it has, so a long log is not sent again.
+   */
+  z.object({ type: z.literal('append'), from: z.number().int().nonnegative(), series: ChartSeriesSchema, diffLines: z.array(z.number().int()) }),
   z.object({
     type: z.literal('series'),
     pack: z.string(),

@@ -112,6 +112,18 @@ describe('the results page', () => {
     assert.equal((await results.dataset()).points, '2', 'the chart still shows the last good data');
   });
 
+  test('appended rows are added to what the page holds; an append out of step asks for everything again', async () => {
+    await results.send(SMOKE);
+    const extra = { x: 3, y: 1.5, status: 'kept' as const, run: 0, trial: 4, line: 5, oldScore: 1, proposal: 'better.py', description: 'even better' };
+    const grown = { ...SMOKE.series, best: [...SMOKE.series.best, { x: 3, y: 1.5 }], points: [extra] };
+    await results.send({ type: 'append', from: 3, series: grown, diffLines: [2, 3] });
+    await page.locator('body[data-points="3"][data-best-steps="3"]').waitFor();
+    await page.getByRole('cell', { name: 'better.py', exact: true }).waitFor();
+    const readyBefore = (await results.posted()).filter((m) => m.type === 'ready').length;
+    await results.send({ type: 'append', from: 10, series: grown, diffLines: [] });
+    assert.equal((await results.posted()).filter((m) => m.type === 'ready').length, readyBefore + 1);
+  });
+
   test('a status-only log shows kept and reverted counts per run', async () => {
     await results.send({
       type: 'series',

@@ -241,6 +241,15 @@ window.addEventListener('message', (event: MessageEvent) => {
     return;
   }
   const message = parsed.data;
+  if (message.type === 'append') {
+    // Only the new rows travel; anything out of step asks for the whole series again.
+    if (!current || message.from !== current.series.points.length) return post({ type: 'ready' });
+    const points = current.series.points.concat(message.series.points);
+    current = { ...current, series: { ...message.series, points }, diffLines: new Set(message.diffLines) };
+    if (message.series.runs.length !== $<HTMLSelectElement>('run').options.length - 1) fillRunSelector(current.series);
+    render();
+    return;
+  }
   $('title').textContent = `Results: ${message.pack}`;
   $('error').textContent = message.error ?? '';
   current = { pack: message.pack, series: message.series, diffLines: new Set(message.diffLines) };

@@ -68,6 +68,8 @@ export class TrialTable {
   }
 
   private sort(): void {
+    // Points arrive in trial order: the default order needs no sort, which matters at 100,000 rows.
+    if (this.sortKey === 'trial' && this.ascending) return;
     const column = COLUMNS.find((c) => c.key === this.sortKey)!;
     const sign = this.ascending ? 1 : -1;
     this.rows = [...this.rows].sort((a, b) => {

@@ -24,6 +24,8 @@ const UPDATE_DEBOUNCE_MS = 50;
 export class ResultsPanel implements vscode.Disposable {
   private static readonly open = new Map<string, ResultsPanel>();
   private log: ResultsLog | undefined;
+  /** What the page holds: how many points, and the last one's line and score, to tell an append from a rewrite. */
+  private sent: { count: number; line?: number; y?: number } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -74,8 +76,17 @@ export class ResultsPanel implements vscode.Disposable {
     try {
       this.log = await loadResults(file);
       const diffLines = [...trialsByResultsLine(journalRunsOf(this.pack.dir)).keys()];
-      message = { type: 'series', pack: this.pack.slug, series: buildSeries(this.log), diffLines };
+      const series = buildSeries(this.log);
+      const sent = this.sent;
+      const last = sent && sent.count > 0 ? series.points[sent.count - 1] : undefined;
+      const appended = sent !== undefined && series.points.length >= sent.count && (sent.count === 0 || (last?.line === sent.line && last?.y === sent.y));
+      message = appended
+        ? { type: 'append', from: sent.count, series: { ...series, points: series.points.slice(sent.count) }, diffLines }
+        : { type: 'series', pack: this.pack.slug, series, diffLines };
+      const tail = series.points[series.points.length - 1];
+      this.sent = { count: series.points.length, line: tail?.line, y: tail?.y };
     } catch (err) {
+      this.sent = undefined;
       this.log = undefined;
       const empty = { direction: 'higher' as const, points: [], best: [], runBoundaries: [], runs: [], numeric: false };
       message = { type: 'series', pack: this.pack.slug, series: empty, diffLines: [], error: oneLine(err) };
@@ -92,6 +103,8 @@ export class ResultsPanel implements vscode.Disposable {
     const message = parsed.data;
     switch (message.type) {
       case 'ready':
+        // A new page (first open, or reloaded) holds nothing yet.
+        this.sent = undefined;
         return this.update();
       case 'openTrial':
         await this.openTrial(this.pack.dir, message.line);
