@@ -12,7 +12,8 @@ import { newPack } from './commands/newPack';
 import { resetPack } from './commands/resetPack';
 import { runLoopCommand, runProposalCommand, stopRunCommand } from './commands/runLoop';
 import { recoverOnStart } from './runs/recoverOnStart';
-import { showTrialDiff } from './diffs/showTrialDiff';
+import { compareTrials, showTargetHistory, showTrialDiff } from './diffs/showTrialDiff';
+import { TargetLensProvider } from './diffs/targetLens';
 import { ResultsPanel } from './results/resultsPanel';
 import { SNAPSHOT_SCHEME, SnapshotContentProvider } from './diffs/snapshotContent';
 import { LoopTaskProvider, TASK_TYPE } from './runs/loopTask';
@@ -93,6 +94,18 @@ export function activate(context: vscode.ExtensionContext): void {
   command('autoexp.showRunTerminal', (packDir) => typeof packDir === 'string' && tracker.showTerminal(packDir));
   context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(SNAPSHOT_SCHEME, new SnapshotContentProvider()));
   command('autoexp.showTrialDiff', (arg) => showTrialDiff(index, arg));
+  command('autoexp.showTargetHistory', (arg) => showTargetHistory(arg));
+  command('autoexp.compareTrials', (arg) => compareTrials(index, arg));
+  const lenses = new TargetLensProvider(index);
+  // Trials land in the journal (from this window's runs or a CLI's): the lenses read it again.
+  const journalWatcher = vscode.workspace.createFileSystemWatcher('**/.autoexp/journal.jsonl');
+  context.subscriptions.push(
+    lenses,
+    vscode.languages.registerCodeLensProvider({ scheme: 'file' }, lenses),
+    journalWatcher,
+    journalWatcher.onDidChange(() => lenses.refresh()),
+    journalWatcher.onDidCreate(() => lenses.refresh()),
+  );
   command('autoexp.showResults', async (arg) => {
     const pack = await pickPack(index, arg, 'Show Results');
     if (!pack) return undefined;

@@ -281,6 +281,17 @@ describe('trusted workspace', () => {
     });
   });
 
+  test('the target shows its history in a CodeLens, and Show History opens a trial\'s diff', async () => {
+    await ui('target-codelens', page, server, async () => {
+      await workbench.openFile('atris/experiments/smoke-keep-revert/candidate.py');
+      const lens = page.locator('.codelens-decoration a', { hasText: 'Last kept: trial 2 (+0.80) · 0 reverted since' });
+      await lens.waitFor({ timeout: 30_000 });
+      await page.locator('.codelens-decoration a', { hasText: 'Show History' }).click();
+      await workbench.quickInput('REVERTED', /smoke-keep-revert · trial 1 · REVERTED/);
+      await page.getByRole('tab', { name: /smoke-keep-revert · trial 1 · REVERTED 0\.20 → 0\.20/ }).waitFor();
+    });
+  });
+
   test('Stop Run mid-trial: the run ends and the target is as it was before the trial', async () => {
     await ui('stop-run', page, server, async () => {
       const pack = path.join(workspace, 'atris/experiments/smoke-keep-revert');

@@ -1,4 +1,4 @@
-/** The chart's data from the real logs, and the messages the chart page exchanges with the extension. */
+/** The chart's data from the real logs, the messages the chart page exchanges, and a target's history. */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -6,6 +6,8 @@ import { describe, test } from 'node:test';
 import { parseResults } from '../../src/core/results/parse';
 import { buildSeries, filterRun, paretoFront } from '../../src/core/results/series';
 import { FromWebview, ToWebview } from '../../src/shared/chartMessages';
+import type { RunRecord, TrialRecord } from '../../src/core/run/journal';
+import { historySummary, targetHistory } from '../../src/core/run/trialDiff';
 import { RESULTS_LOGS } from './helpers';
 
 const series = (file: string) => buildSeries(parseResults(readFileSync(path.join(RESULTS_LOGS, file), 'utf8'), file));
@@ -73,5 +75,28 @@ describe('chart messages', () => {
     assert.equal(FromWebview.safeParse({ type: 'exportPng', dataUrl: 'javascript:alert(1)' }).success, false);
     assert.equal(FromWebview.safeParse({ type: 'exportTable', format: 'exe' }).success, false);
     assert.equal(FromWebview.safeParse({ type: 'runCommand', command: 'rm' }).success, false);
+  });
+});
+
+describe('a target\'s history', () => {
+  const run = (trials: Array<Partial<TrialRecord> & { trial: number }>): RunRecord => ({
+    id: 'r1',
+    pack: '/p',
+    slug: 'smoke',
+    engine: 'pack',
+    proposals: [],
+    target: '/p/candidate.py',
+    pid: 1,
+    pids: [],
+    startedAt: '2026-11-23T00:00:00Z',
+    trials: trials.map((t) => ({ run: 'r1', proposal: 'x.py', target: '/p/candidate.py', before: 'a', candidate: 'b', startedAt: '2026-11-23T00:00:00Z', ...t })),
+  });
+
+  test('the CodeLens names the last kept trial, its gain, and the reverts since', () => {
+    const history = targetHistory([run([{ trial: 1, status: 'reverted' }, { trial: 2, status: 'kept', oldScore: 0.2, newScore: 1 }, { trial: 3, status: 'reverted' }, { trial: 4, status: 'error' }])], '/p/candidate.py');
+    assert.deepEqual(history.map((h) => h.trial.trial), [4, 3, 2, 1]);
+    assert.equal(historySummary(history), 'Last kept: trial 2 (+0.80) · 1 reverted since');
+    assert.equal(historySummary(targetHistory([run([{ trial: 1, status: 'reverted' }])], '/p/candidate.py')), 'No kept trial yet · 1 reverted so far');
+    assert.equal(historySummary(targetHistory([run([{ trial: 1, status: 'kept' }])], '/p/other.py')), undefined);
   });
 });

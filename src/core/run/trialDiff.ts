@@ -31,3 +31,28 @@ export function trialsByResultsLine(runs: RunRecord[]): Map<number, { run: RunRe
   for (const run of runs) for (const trial of run.trials) if (trial.resultsLine !== undefined) byLine.set(trial.resultsLine, { run, trial });
   return byLine;
 }
+
+export interface TargetHistoryEntry {
+  run: RunRecord;
+  trial: TrialRecord;
+}
+
+/** Every recorded trial that produced a candidate of this target, newest first. */
+export function targetHistory(runs: RunRecord[], target: string): TargetHistoryEntry[] {
+  const wanted = path.resolve(target);
+  return runs
+    .flatMap((run) => run.trials.filter((t) => t.candidate && path.resolve(t.target) === wanted).map((trial) => ({ run, trial })))
+    .reverse();
+}
+
+/** The CodeLens over a target: `Last kept: trial 2 (+0.80) · 3 reverted since`. Undefined with no history. */
+export function historySummary(history: TargetHistoryEntry[]): string | undefined {
+  if (history.length === 0) return undefined;
+  const lastKept = history.findIndex((h) => h.trial.status === 'kept');
+  const since = (lastKept === -1 ? history : history.slice(0, lastKept)).filter((h) => h.trial.status === 'reverted').length;
+  const sinceText = `${since} reverted ${lastKept === -1 ? 'so far' : 'since'}`;
+  if (lastKept === -1) return `No kept trial yet · ${sinceText}`;
+  const { trial } = history[lastKept];
+  const gain = trial.newScore !== undefined && trial.oldScore !== undefined ? ` (${trial.newScore - trial.oldScore >= 0 ? '+' : ''}${(trial.newScore - trial.oldScore).toFixed(2)})` : '';
+  return `Last kept: trial ${trial.trial}${gain} · ${sinceText}`;
+}

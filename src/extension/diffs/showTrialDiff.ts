@@ -1,13 +1,17 @@
-/** "Show Trial Diff": the target before a trial on the left, the proposal's candidate on the right. */
+/**
+ * What each trial changed, in the diff editor: "Show Trial Diff" (the target before a trial against
+ * its candidate), a target's history, and "Compare Two Trials" (two candidates of one target).
+ */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { journalRoot, type RunRecord, type TrialRecord } from '../../core/run/journal';
+import { journalRoot } from '../../core/run/journal';
+import { targetHistory, trialDiff, trialsByResultsLine, type TargetHistoryEntry } from '../../core/run/trialDiff';
+import { journalRunsOf } from '../journalCache';
 import type { PackIndex } from '../packIndex';
 import { pickPack } from '../packPicker';
-import { trialDiff, trialsByResultsLine } from '../../core/run/trialDiff';
-import { journalRunsOf } from '../journalCache';
 import { snapshotUri } from './snapshotContent';
 
-/** The tree's trial nodes carry the pack and the row's line in results.tsv. */
+/** The tree's trial nodes and the chart carry the pack and the row's line in results.tsv. */
 export interface TrialRef {
   packDir: string;
   resultsLine: number;
@@ -18,36 +22,85 @@ function trialRefOf(arg: unknown): TrialRef | undefined {
   return spec && typeof spec.packDir === 'string' && typeof spec.resultsLine === 'number' ? { packDir: spec.packDir, resultsLine: spec.resultsLine } : undefined;
 }
 
-/** From the palette: a pack, then one of its recorded trials, newest first. */
-async function pickTrial(index: PackIndex, arg: unknown): Promise<{ run: RunRecord; trial: TrialRecord } | undefined> {
-  const pack = await pickPack(index, arg, 'Show Trial Diff');
-  if (!pack) return undefined;
-  const items = journalRunsOf(pack.dir)
+/** Every recorded trial of a pack with a candidate, newest first. */
+function packHistory(packDir: string): TargetHistoryEntry[] {
+  return journalRunsOf(packDir)
     .flatMap((run) => run.trials.filter((trial) => trial.candidate).map((trial) => ({ run, trial })))
-    .reverse()
-    .map((found) => ({ label: trialDiff(found.run, found.trial)!.title, description: `${found.trial.proposal} · ${found.trial.startedAt.replace('T', ' ').slice(0, 19)}`, found }));
-  if (items.length === 0) {
+    .reverse();
+}
+
+async function pickEntry(entries: TargetHistoryEntry[], title: string, placeHolder: string): Promise<TargetHistoryEntry | undefined> {
+  const items = entries.map((entry) => ({
+    label: trialDiff(entry.run, entry.trial)!.title,
+    description: `${entry.trial.proposal} · ${entry.trial.startedAt.replace('T', ' ').slice(0, 19)}`,
+    entry,
+  }));
+  return (await vscode.window.showQuickPick(items, { title, placeHolder, matchOnDescription: true }))?.entry;
+}
+
+/** A pack's recorded trials, or a message saying there are none. */
+async function historyOfPickedPack(index: PackIndex, arg: unknown, title: string): Promise<{ slug: string; entries: TargetHistoryEntry[] } | undefined> {
+  const pack = await pickPack(index, arg, title);
+  if (!pack) return undefined;
+  const entries = packHistory(pack.dir);
+  if (entries.length === 0) {
     void vscode.window.showInformationMessage(`Autoexp: ${pack.slug} has no recorded trials yet; run its loop from Autoexp to record them.`);
     return undefined;
   }
-  return (await vscode.window.showQuickPick(items, { title: `Show Trial Diff: ${pack.slug}`, placeHolder: 'The trial to compare with the target before it', matchOnDescription: true }))?.found;
+  return { slug: pack.slug, entries };
+}
+
+async function openDiff(entry: TargetHistoryEntry): Promise<boolean> {
+  const diff = trialDiff(entry.run, entry.trial);
+  if (!diff) return false;
+  const root = journalRoot(entry.run.pack);
+  await vscode.commands.executeCommand('vscode.diff', snapshotUri(root, diff.before, diff.fileName, 'before'), snapshotUri(root, diff.candidate, diff.fileName, 'candidate'), diff.title, { preview: true });
+  return true;
 }
 
 export async function showTrialDiff(index: PackIndex, arg: unknown): Promise<boolean> {
   const ref = trialRefOf(arg);
-  const found = ref ? trialsByResultsLine(journalRunsOf(ref.packDir)).get(ref.resultsLine) : await pickTrial(index, arg);
-  if (!ref && !found) return false;
-  const diff = found && trialDiff(found.run, found.trial);
-  if (!diff) {
-    void vscode.window.showInformationMessage(`Autoexp: the run journal has no snapshots for results.tsv line ${ref?.resultsLine}; it was logged by a run Autoexp did not record.`);
+  if (!ref) {
+    const picked = await historyOfPickedPack(index, arg, 'Show Trial Diff');
+    const entry = picked && (await pickEntry(picked.entries, `Show Trial Diff: ${picked.slug}`, 'The trial to compare with the target before it'));
+    return entry ? openDiff(entry) : false;
+  }
+  const found = trialsByResultsLine(journalRunsOf(ref.packDir)).get(ref.resultsLine);
+  if (!found?.trial.candidate) {
+    void vscode.window.showInformationMessage(`Autoexp: the run journal has no snapshots for results.tsv line ${ref.resultsLine}; it was logged by a run Autoexp did not record.`);
     return false;
   }
-  const root = journalRoot(found.run.pack);
+  return openDiff(found);
+}
+
+/** From the target's CodeLens: its recorded trials, each opening its diff. */
+export async function showTargetHistory(arg: unknown): Promise<boolean> {
+  const { packDir, target } = (arg ?? {}) as { packDir?: string; target?: string };
+  if (!packDir || !target) return false;
+  const entry = await pickEntry(targetHistory(journalRunsOf(packDir), target), `History of ${path.basename(target)}`, 'A trial to see what it changed');
+  return entry ? openDiff(entry) : false;
+}
+
+/** Two candidates of the same target side by side: what one trial did that another did not. */
+export async function compareTrials(index: PackIndex, arg: unknown): Promise<boolean> {
+  const picked = await historyOfPickedPack(index, arg, 'Compare Two Trials');
+  if (!picked) return false;
+  const first = await pickEntry(picked.entries, `Compare Two Trials: ${picked.slug} (1 of 2)`, 'The first trial');
+  if (!first) return false;
+  const others = picked.entries.filter((e) => e !== first && path.resolve(e.trial.target) === path.resolve(first.trial.target));
+  if (others.length === 0) {
+    void vscode.window.showInformationMessage(`Autoexp: ${picked.slug} has no other recorded trial of ${path.basename(first.trial.target)} to compare with.`);
+    return false;
+  }
+  const second = await pickEntry(others, `Compare Two Trials: ${picked.slug} (2 of 2)`, 'The trial to compare it with');
+  if (!second) return false;
+  const root = journalRoot(first.run.pack);
+  const name = path.basename(first.trial.target);
   await vscode.commands.executeCommand(
     'vscode.diff',
-    snapshotUri(root, diff.before, diff.fileName, 'before'),
-    snapshotUri(root, diff.candidate, diff.fileName, 'candidate'),
-    diff.title,
+    snapshotUri(root, first.trial.candidate!, name, `trial-${first.trial.trial}`),
+    snapshotUri(root, second.trial.candidate!, name, `trial-${second.trial.trial}`),
+    `${picked.slug} · trial ${first.trial.trial} ↔ trial ${second.trial.trial}`,
     { preview: true },
   );
   return true;
