@@ -12,6 +12,7 @@ import { generateCanonicalLog, generatePackTree } from './generate';
 import { chartFigures } from './chart';
 import { loopFigures } from './loop';
 import { serverFigures } from './server';
+import { treeFigures } from './tree';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'dist', 'cli.cjs');
@@ -51,6 +52,7 @@ try {
 
   await serverFigures(scratch, figure);
   await loopFigures(scratch, CLI, path.join(ROOT, 'templates', 'pack', 'loop.py'), figure);
+  await treeFigures(scratch, figure);
   await chartFigures(figure);
 } finally {
   rmSync(scratch, { recursive: true, force: true });

@@ -93,6 +93,14 @@ for (const engine of ['native', 'pack'] as const) {
       assert.equal(candidate(pack), FIXED);
     });
 
+    test('a candidate that makes measure.py fail is an error with the reason; the loop goes on', async () => {
+      const { pack } = smokeRepo();
+      const summary = await run(pack, engine, ['break_measure.py', 'fix_patch.py']).done;
+      assert.deepEqual(summary.trials.map((t) => t.status), ['error', 'kept']);
+      assert.match(summary.trials[0].reason ?? '', engine === 'native' ? /^smoke-keep-revert\/measure\.py exited with code 1: ImportError: broken candidate$/ : /measure\.py exited with code 1/);
+      assert.equal(candidate(pack), FIXED);
+    });
+
     test('a proposal that touches another file is an error; every file is put back', async () => {
       const { repo, pack } = smokeRepo();
       const program = readFileSync(path.join(pack, 'program.md'), 'utf8');

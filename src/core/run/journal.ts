@@ -82,6 +82,8 @@ export interface TrialRecord {
   before: string;
   candidate?: string;
   proposalExitCode?: number | null;
+  /** How long the proposal ran. */
+  proposalMs?: number;
   touched?: string[];
   status?: TrialEndStatus;
   reason?: string;
@@ -267,7 +269,7 @@ function apply(runs: Map<string, RunRecord>, event: JournalEvent): void {
       run.trials.push({ run: run.id, trial: event.trial, proposal: event.proposal, target: event.target, before: event.before, startedAt: event.at });
       return;
     case 'trial-applied':
-      withTrial(run, event, (t) => Object.assign(t, { candidate: event.candidate, proposalExitCode: event.exitCode, touched: event.touched }));
+      withTrial(run, event, (t) => Object.assign(t, { candidate: event.candidate, proposalExitCode: event.exitCode, proposalMs: event.durationMs, touched: event.touched }));
       return;
     case 'trial-end':
       withTrial(run, event, (t) =>

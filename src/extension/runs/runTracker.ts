@@ -5,11 +5,20 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { journalRoot, readJournal, runsOfPack, type RunRecord } from '../../core/run/journal';
+import type { RunRecord, TrialRecord } from '../../core/run/journal';
+import { journalRunsOf } from '../journalCache';
 import type { ExperimentsTree } from '../experimentsTree';
 import { isLoopTask, packDirOf } from './loopTask';
 
 const POLL_MS = 400;
+
+const score = (n: number | undefined) => (n === undefined ? '–' : n.toFixed(4));
+
+/** `trial 1 bad_patch.py: reverted 0.2000 → 0.2000 (proposal exit 0, 64 ms)` for the log channel. */
+function trialLogLine(t: TrialRecord): string {
+  const proposal = t.proposalExitCode === undefined ? '' : ` (proposal exit ${t.proposalExitCode ?? 'killed'}${t.proposalMs === undefined ? '' : `, ${Math.round(t.proposalMs)} ms`})`;
+  return `trial ${t.trial} ${t.proposal}: ${t.status} ${score(t.oldScore)} → ${score(t.newScore)}${t.reason ? ` [${t.reason}]` : ''}${proposal}`;
+}
 
 interface ActiveRun {
   packDir: string;
@@ -101,15 +110,17 @@ export class RunTracker implements vscode.Disposable {
   }
 
   private journalRun(run: ActiveRun): RunRecord | undefined {
-    const runs = runsOfPack(readJournal(journalRoot(run.packDir)), run.packDir);
+    const runs = [...journalRunsOf(run.packDir)];
     // The newest run of the pack that started after the task did (a second of slack for clocks).
     return runs.reverse().find((r) => Date.parse(r.startedAt) >= run.startedAt - 1000);
   }
 
   private poll(run: ActiveRun): void {
     const record = this.journalRun(run);
-    const done = record?.trials.filter((t) => t.status !== undefined).length ?? 0;
+    const ended = record?.trials.filter((t) => t.status !== undefined) ?? [];
+    const done = ended.length;
     if (done === run.done) return;
+    for (const t of ended.slice(run.done)) this.log.info(`${run.slug} · ${trialLogLine(t)}`);
     const step = ((done - run.done) / Math.max(run.total, 1)) * 100;
     run.done = done;
     run.progress?.report({ increment: step });
