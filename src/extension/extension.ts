@@ -14,6 +14,7 @@ import { runLoopCommand, runProposalCommand, stopRunCommand } from './commands/r
 import { recoverOnStart } from './runs/recoverOnStart';
 import { compareTrials, showTargetHistory, showTrialDiff } from './diffs/showTrialDiff';
 import { TargetLensProvider } from './diffs/targetLens';
+import { reconstructDiff } from './diffs/reconstructDiff';
 import { ResultsPanel } from './results/resultsPanel';
 import { SNAPSHOT_SCHEME, SnapshotContentProvider } from './diffs/snapshotContent';
 import { LoopTaskProvider, TASK_TYPE } from './runs/loopTask';
@@ -96,6 +97,7 @@ export function activate(context: vscode.ExtensionContext): void {
   command('autoexp.showTrialDiff', (arg) => showTrialDiff(index, arg));
   command('autoexp.showTargetHistory', (arg) => showTargetHistory(arg));
   command('autoexp.compareTrials', (arg) => compareTrials(index, arg));
+  command('autoexp.reconstructDiff', (arg) => reconstructDiff(arg));
   const lenses = new TargetLensProvider(index);
   // Trials land in the journal (from this window's runs or a CLI's): the lenses read it again.
   const journalWatcher = vscode.workspace.createFileSystemWatcher('**/.autoexp/journal.jsonl');

@@ -66,15 +66,15 @@ function same(a: FileEntry, b: FileEntry): boolean {
   return a.hash !== undefined || b.hash !== undefined ? a.hash === b.hash : a.size === b.size && a.mtimeNs === b.mtimeNs;
 }
 
-/** Files that differ between two states, other than `except` (the target). Sorted, absolute. */
-export function changedFiles(before: FolderState, after: FolderState, except: string): string[] {
+/** Files that differ between two states, other than `except` (the target, when it may change). Sorted, absolute. */
+export function changedFiles(before: FolderState, after: FolderState, except?: string): string[] {
   const changed = new Set<string>();
   for (const [file, entry] of before) {
     const now = after.get(file);
     if (!now || !same(entry, now)) changed.add(file);
   }
   for (const file of after.keys()) if (!before.has(file)) changed.add(file);
-  changed.delete(path.resolve(except));
+  if (except) changed.delete(path.resolve(except));
   return [...changed].sort();
 }
 

@@ -67,8 +67,11 @@ export async function showTrialDiff(index: PackIndex, arg: unknown): Promise<boo
   }
   const found = trialsByResultsLine(journalRunsOf(ref.packDir)).get(ref.resultsLine);
   if (!found?.trial.candidate) {
-    void vscode.window.showInformationMessage(`Autoexp: the run journal has no snapshots for results.tsv line ${ref.resultsLine}; it was logged by a run Autoexp did not record.`);
-    return false;
+    const choice = await vscode.window.showInformationMessage(
+      `Autoexp: the run journal has no snapshots for results.tsv line ${ref.resultsLine}; it was logged by a run Autoexp did not record.`,
+      'Reconstruct Diff',
+    );
+    return choice ? vscode.commands.executeCommand<boolean>('autoexp.reconstructDiff', ref) : false;
   }
   return openDiff(found);
 }
