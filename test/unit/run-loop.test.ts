@@ -170,6 +170,28 @@ for (const engine of ['native', 'pack'] as const) {
   });
 }
 
+describe('pack engine: a trial that stalls inside loop.py', () => {
+  test('loop.py is stopped, the target restored, the trial logged as a timeout, and a new loop.py goes on', async () => {
+    const { pack } = smokeRepo();
+    const reporter = recorder();
+    // 0.5 s a process: loop.py counts as stalled after 2 × 0.5 + 10 s without a TRIAL line.
+    const summary = await runLoop({ pack, proposals: ['hang_measure.py', 'fix_patch.py'], python: 'python3', engine: 'pack', timeoutMs: 500, reporter });
+    assert.equal(summary.status, 'finished');
+    assert.deepEqual(summary.trials.map((t) => [t.proposal, t.status, t.reason]), [
+      ['hang_measure.py', 'error', 'timeout'],
+      ['fix_patch.py', 'kept', undefined],
+    ]);
+    assert.ok(reporter.lines.includes('autoexp: trial 1 timed out; starting loop.py again for the remaining 1 proposal(s)'), reporter.lines.join('\n'));
+    assert.equal(candidate(pack), FIXED);
+    const rows = rowsOf(pack);
+    assert.deepEqual(rows.map((r) => [r[1], r[2], r[5]]), [
+      ['1', 'error', 'hang_measure.py'],
+      ['1', 'kept', 'fix_patch.py'],
+    ]);
+    assert.equal(rows[0][6], '(timeout)');
+  });
+});
+
 describe('run safety', () => {
   test('a second run on a running pack is refused, naming the running one; a dead run\'s lock is taken over', async () => {
     const { repo, pack } = smokeRepo();

@@ -82,19 +82,20 @@ export async function runPackEngine(ctx: RunContext): Promise<RunSummary> {
         const reason = cancelled ? 'cancelled' : segment.stalled ? 'timeout' : describeProcessEnd('loop.py', segment.proc.exitCode, segment.proc.stderr);
         endOpenTrial(ctx, summary, ended, trial, status, reason);
       }
+      // loop.py is gone: every row now in the log is accounted for, ours included.
+      linesSeen = countLines(ctx.resultsFile);
       if (cancelled) return { ...summary, status: 'cancelled', message: 'cancelled' };
-      const startedHere = startedTrials(ctx).filter((t) => t.trial > next).map((t) => t.trial);
       if (segment.proc.spawnError) return { ...summary, status: 'error', message: `${ctx.python}: cannot start (${segment.proc.spawnError})` };
-      if (!segment.sawBaseline) {
-        const why = segment.stalled ? `measure.py did not finish within ${(2 * ctx.timeoutMs + STALL_GRACE_MS) / 1000} s` : describeProcessEnd('loop.py', segment.proc.exitCode, segment.proc.stderr);
-        return { ...summary, status: 'error', message: `baseline failed: ${why}` };
+      // loop.py finished its own way: its rows and its output are the run.
+      if (!segment.stalled && segment.proc.exitCode === 0) break;
+      const startedHere = startedTrials(ctx).filter((t) => t.trial > next).map((t) => t.trial);
+      if (startedHere.length === 0) {
+        const why = segment.stalled ? `no progress within ${(2 * ctx.timeoutMs + STALL_GRACE_MS) / 1000} s` : describeProcessEnd('loop.py', segment.proc.exitCode, segment.proc.stderr);
+        return { ...summary, status: 'error', message: segment.sawBaseline ? `loop.py stopped before its next trial: ${why}` : `baseline failed: ${why}` };
       }
-      if (!segment.stalled) {
-        if (segment.proc.exitCode !== 0) return { ...summary, status: 'error', message: describeProcessEnd('loop.py', segment.proc.exitCode, segment.proc.stderr) };
-        break;
-      }
+      if (!segment.stalled) return { ...summary, status: 'error', message: describeProcessEnd('loop.py', segment.proc.exitCode, segment.proc.stderr) };
       if (trailingErrors(summary.trials) >= MAX_CONSECUTIVE_ERRORS) return { ...summary, status: 'stopped', message: `stopped after ${MAX_CONSECUTIVE_ERRORS} errors in a row` };
-      next = Math.max(next + 1, ...startedHere);
+      next = Math.max(...startedHere);
       if (next < ctx.proposals.length) ctx.reporter.line(`autoexp: trial ${next} timed out; starting loop.py again for the remaining ${ctx.proposals.length - next} proposal(s)`);
     }
     return summary;

@@ -11,6 +11,8 @@ export const HEADER = 'timestamp\ttrial\tstatus\told_score\tnew_score\tproposal\
 /** Extra proposals, written into the copied pack's proposals/. */
 export const PROPOSALS: Record<string, string> = {
   'crash.py': 'import sys\nprint("about to fail")\nsys.exit("no luck")\n',
+  // A candidate that makes measure.py hang (the measure imports it): loop.py waits for ever.
+  'hang_measure.py': 'import os\nopen(os.environ["EXPERIMENT_TARGET"], "w").write("import time\\ntime.sleep(600)\\n")\nprint("measure will hang")\n',
   // A candidate that makes measure.py itself fail: the trial is an error, the target restored.
   'break_measure.py': 'import os\nopen(os.environ["EXPERIMENT_TARGET"], "w").write("raise ImportError(\'broken candidate\')\\n")\nprint("broke it")\n',
   // Writes the target, starts a grandchild, then hangs: a timeout must end both and restore.
