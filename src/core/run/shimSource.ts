@@ -79,7 +79,28 @@ def walk(folder, recursive, state, previous):
             state[entry.path] = known
             continue
         data = read(entry.path) if info.st_size <= MAX_TRACKED else None
-        state[entry.path] = (hashlib.sha256(data).hexdigest() if data is not None else None, info.st_size, info.st_mtime_ns, data)
+        # Stored, so a file the proposal must not have changed can be put back from the store.
+        state[entry.path] = (put(data) if data is not None else None, info.st_size, info.st_mtime_ns)
+
+
+def state_file():
+    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "state-%s.json" % CONFIG["run"])
+
+
+def load_previous():
+    """The state the previous trial's shim left: unchanged files need not be read again."""
+    try:
+        with open(state_file(), encoding="utf-8") as f:
+            return {path: tuple(entry) for path, entry in json.load(f).items()}
+    except (OSError, ValueError):
+        return {}
+
+
+def save_state(state):
+    temp = state_file() + ".tmp"
+    with open(temp, "w", encoding="utf-8") as f:
+        json.dump(state, f)
+    os.replace(temp, state_file())
 
 
 def capture(target, previous=None):
@@ -174,7 +195,7 @@ def main(config):
     real_target = os.path.realpath(target)
     original = read(real_target) or b""
     before = put(original)
-    state = capture(real_target)
+    state = capture(real_target, load_previous())
     emit({"type": "trial-start", "trial": CONFIG["trial"], "proposal": os.path.basename(CONFIG["real"]), "target": real_target, "before": before, "at": now()})
     started = time.monotonic()
     signal.signal(signal.SIGALRM, on_alarm)
@@ -193,7 +214,9 @@ def main(config):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
     candidate = put(read(real_target) or b"")
-    touched = changed(state, capture(real_target, state), real_target)
+    after = capture(real_target, state)
+    touched = changed(state, after, real_target)
+    save_state(state if touched else after)
     event = {"type": "trial-applied", "trial": CONFIG["trial"], "candidate": candidate, "exitCode": code, "durationMs": (time.monotonic() - started) * 1000}
     if touched:
         event["touched"] = touched
@@ -203,8 +226,8 @@ def main(config):
             entry = state.get(path)
             if entry is None:
                 os.remove(path)
-            elif entry[3] is not None:
-                write(path, entry[3])
+            elif entry[0] is not None:
+                write(path, read(os.path.join(CONFIG["snapshots"], entry[0])))
         write(real_target, original)
         shown = os.path.relpath(touched[0], os.path.dirname(os.path.dirname(CONFIG["journal"])))
         more = " and %d more" % (len(touched) - 1) if len(touched) > 1 else ""
