@@ -50,7 +50,7 @@ export class RunTracker implements vscode.Disposable {
       vscode.tasks.onDidEndTaskProcess((e) => this.ended(e.execution, e.exitCode)),
     );
     // A window reloaded during a run picks the run up again.
-    for (const execution of vscode.tasks.taskExecutions) this.started(execution);
+    for (const execution of vscode.tasks.taskExecutions) this.started(execution, true);
   }
 
   isRunning(packDir: string): boolean {
@@ -79,7 +79,8 @@ export class RunTracker implements vscode.Disposable {
     terminal?.show();
   }
 
-  private started(execution: vscode.TaskExecution): void {
+  /** `resumed`: a run already going when this window started, so any start time in the journal is its. */
+  private started(execution: vscode.TaskExecution, resumed = false): void {
     const task = execution.task;
     if (!isLoopTask(task) || !(task.execution instanceof vscode.ProcessExecution)) return;
     const packDir = packDirOf(task.definition, task.scope);
@@ -90,7 +91,7 @@ export class RunTracker implements vscode.Disposable {
     status.name = 'Autoexp Run';
     status.command = { command: 'autoexp.showRunTerminal', title: 'Show Run Terminal', arguments: [packDir] };
     status.tooltip = `Autoexp: ${slug} is running; click to show its terminal`;
-    const run: ActiveRun = { packDir, slug, execution, total, done: 0, startedAt: Date.now(), status, timer: setInterval(() => this.poll(run), POLL_MS) };
+    const run: ActiveRun = { packDir, slug, execution, total, done: 0, startedAt: resumed ? 0 : Date.now(), status, timer: setInterval(() => this.poll(run), POLL_MS) };
     this.active.set(packDir, run);
     this.render(run);
     status.show();
@@ -146,8 +147,8 @@ export class RunTracker implements vscode.Disposable {
     this.tree.setMeasured(run.packDir, undefined);
     this.tree.invalidate(run.packDir);
     if (this.active.size === 0) void vscode.commands.executeCommand('setContext', 'autoexp.running', false);
-    const seconds = ((Date.now() - run.startedAt) / 1000).toFixed(1);
-    this.log.info(`run ended: ${execution.task.name}: exit ${exitCode ?? 'unknown'} after ${seconds} s`);
+    const took = run.startedAt ? ` after ${((Date.now() - run.startedAt) / 1000).toFixed(1)} s` : '';
+    this.log.info(`run ended: ${execution.task.name}: exit ${exitCode ?? 'unknown'}${took}`);
     void this.settled(run).then((record) => this.report(run, exitCode, record));
   }
 
