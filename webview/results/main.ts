@@ -20,6 +20,7 @@ import {
   type Plugin,
   type TooltipItem,
 } from 'chart.js';
+import { filterRun } from '../../src/core/results/series';
 import { FromWebview, ToWebview, type ChartSeriesMessage } from '../../src/shared/chartMessages';
 import { TrialTable } from './table';
 import { themeColors, type ThemeColors } from './theme';
@@ -65,19 +66,15 @@ const runBoundaries: Plugin<'line'> = {
 };
 
 function visiblePoints(series: ChartSeriesMessage): Point[] {
-  return selectedRun === 'all' ? series.points : series.points.filter((p) => p.run === selectedRun);
+  return filterRun(series, selectedRun).points;
 }
 
-/** The running best as a step line over the visible range, carried to the last trial. */
-function bestLine(series: ChartSeriesMessage, points: Point[]): XYPoint[] {
-  if (points.length === 0) return [];
-  const from = points[0].x;
-  const to = points[points.length - 1].x;
-  const before = series.best.filter((b) => b.x < from).pop();
-  const line = [...(before ? [{ x: from, y: before.y }] : []), ...series.best.filter((b) => b.x >= from && b.x <= to)];
-  const last = line[line.length - 1];
-  if (last && last.x < to) line.push({ x: to, y: last.y });
-  return line;
+/** The running best of the visible trials as a step line, carried to the last of them. */
+function bestLine(series: ChartSeriesMessage): XYPoint[] {
+  const { points, best } = filterRun(series, selectedRun);
+  const last = best[best.length - 1];
+  const to = points[points.length - 1]?.x;
+  return last && to !== undefined && last.x < to ? [...best, { x: to, y: last.y }] : best;
 }
 
 function datasets(series: ChartSeriesMessage, colors: ThemeColors): ChartDataset<'line', XYPoint[]>[] {
@@ -102,7 +99,7 @@ function datasets(series: ChartSeriesMessage, colors: ThemeColors): ChartDataset
     markers('Kept', of('kept'), colors.kept, 'circle', true),
     markers('Reverted', of('reverted'), colors.reverted, 'circle', false),
     markers('Error', of('error').map((p) => ({ ...p, y: floor })), colors.error, 'crossRot', false),
-    { label: 'Best so far', data: bestLine(series, points), stepped: 'before', borderColor: colors.best, borderWidth: 2, pointRadius: 0, fill: false },
+    { label: 'Best so far', data: bestLine(series), stepped: 'before', borderColor: colors.best, borderWidth: 2, pointRadius: 0, fill: false },
   ];
   if (series.baseline !== undefined && points.length) {
     const x0 = points[0].x;

@@ -16,12 +16,13 @@ import { timeoutMs } from '../commands/measurePack';
 import { journalRunsOf } from '../journalCache';
 import { pythonFor } from '../python';
 import { requireTrust } from '../trust';
+import { trialRefOf } from './showTrialDiff';
 import { snapshotUri } from './snapshotContent';
 
 export async function reconstructDiff(arg: unknown): Promise<boolean> {
-  const spec = (arg as { spec?: { packDir?: string; resultsLine?: number } } | undefined)?.spec ?? (arg as { packDir?: string; resultsLine?: number } | undefined);
-  if (!spec?.packDir || typeof spec.resultsLine !== 'number' || !requireTrust('Reconstruct Diff')) return false;
-  const { packDir, resultsLine } = spec;
+  const ref = trialRefOf(arg);
+  if (!ref || !requireTrust('Reconstruct Diff')) return false;
+  const { packDir, resultsLine } = ref;
   const slug = path.basename(packDir);
   const fail = (why: string) => {
     void vscode.window.showWarningMessage(`Autoexp: cannot reconstruct ${slug} results.tsv line ${resultsLine}: ${why}`);

@@ -17,7 +17,7 @@ export interface TrialRef {
   resultsLine: number;
 }
 
-function trialRefOf(arg: unknown): TrialRef | undefined {
+export function trialRefOf(arg: unknown): TrialRef | undefined {
   const spec = (arg as { spec?: { packDir?: string; resultsLine?: number } } | undefined)?.spec ?? (arg as TrialRef | undefined);
   return spec && typeof spec.packDir === 'string' && typeof spec.resultsLine === 'number' ? { packDir: spec.packDir, resultsLine: spec.resultsLine } : undefined;
 }

@@ -137,10 +137,6 @@ export class TerminalPanel {
   line(text: RegExp): Locator {
     return this.rows.locator('div', { hasText: text });
   }
-
-  async text(): Promise<string> {
-    return (await this.rows.allInnerTexts()).join('\n');
-  }
 }
 
 export class ProblemsPanel {
