@@ -9,8 +9,8 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures');
 export const WORKSPACE = path.join(FIXTURES, 'workspace');
 export const EXPERIMENTS = path.join(WORKSPACE, 'atris', 'experiments');
-/** The real logs from public loops: shared/ sits beside the repository. */
-export const RESULTS_LOGS = path.resolve(REPO_ROOT, '..', 'shared', 'data', 'results-logs');
+/** The real logs from public loops, copied into the fixtures with their README of sources and columns. */
+export const RESULTS_LOGS = path.join(FIXTURES, 'real-logs');
 
 const made: string[] = [];
 after(() => {

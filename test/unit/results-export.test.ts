@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { csvCell, markdownCell, runningBest, toCsv, toJson, toMarkdown } from '../../src/core/results/export';
 import { parseResults } from '../../src/core/results/parse';
 
-const LOGS = new URL('../../../shared/data/results-logs/', import.meta.url);
+const LOGS = new URL('../fixtures/real-logs/', import.meta.url);
 const real = (name: string) => parseResults(readFileSync(new URL(name, LOGS), 'utf8'), name);
 const HEADER = 'timestamp\ttrial\tstatus\told_score\tnew_score\tproposal\tdescription\n';
 const small = () =>

@@ -1,12 +1,11 @@
-/** The results parser on every real log in shared/data/results-logs (read as they are), then on small inline logs. */
+/** The results parser on every real log in test/fixtures/real-logs (read as they are), then on small inline logs. */
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseResults } from '../../src/core/results/parse';
 
-/** shared/ sits beside the repository (CI clones it there). */
-const LOGS = new URL('../../../shared/data/results-logs/', import.meta.url);
+const LOGS = new URL('../fixtures/real-logs/', import.meta.url);
 const real = (name: string) => parseResults(readFileSync(new URL(name, LOGS), 'utf8'), name);
 const parse = (text: string) => parseResults(text, '/p/results.tsv');
 const HEADER = 'timestamp\ttrial\tstatus\told_score\tnew_score\tproposal\tdescription\n';

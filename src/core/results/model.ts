@@ -1,6 +1,6 @@
 /**
  * The parsed shape of a results.tsv, whatever dialect wrote it.
- * See ../shared/data/results-logs/README.md for the dialects this must read.
+ * See test/fixtures/real-logs/README.md for the dialects this must read.
  */
 import type { Finding } from '../findings';
 

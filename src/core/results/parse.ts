@@ -1,5 +1,5 @@
 /**
- * The results log parser: every dialect real loops write (see ../shared/data/results-logs/README.md),
+ * The results log parser: every dialect real loops write (see test/fixtures/real-logs/README.md),
  * columns found by name, never by position. Pure (no fs) and total: it never throws, and what is wrong
  * with a row comes back as a problem with its 1-based line and column.
  *
