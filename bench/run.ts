@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseResults } from '../src/core/results/parse';
 import { generateCanonicalLog, generatePackTree } from './generate';
 import { chartFigures } from './chart';
+import { keepRuleFigures } from './keepRules';
 import { loopFigures } from './loop';
 import { serverFigures } from './server';
 import { treeFigures } from './tree';
@@ -54,6 +55,7 @@ try {
   await loopFigures(scratch, CLI, path.join(ROOT, 'templates', 'pack', 'loop.py'), figure);
   await treeFigures(scratch, figure);
   await chartFigures(figure);
+  keepRuleFigures(figure);
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
