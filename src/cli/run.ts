@@ -12,7 +12,7 @@ type Command = (args: string[], io: CliIO) => Promise<number>;
 const COMMANDS: Record<string, { load: () => Promise<Command>; usage: string }> = {
   validate: { load: async () => (await import('./commands/validate')).validateCommand, usage: 'autoexp validate [ROOT] [--json]' },
   results: { load: async () => (await import('./commands/results')).resultsCommand, usage: 'autoexp results PACK [--json|--csv|--md]' },
-  measure: { load: async () => (await import('./commands/measure')).measureCommand, usage: 'autoexp measure PACK [--python P] [--timeout S] [--json]' },
+  measure: { load: async () => (await import('./commands/measure')).measureCommand, usage: 'autoexp measure PACK [--repeat N] [--python P] [--timeout S] [--json]' },
   reset: { load: async () => (await import('./commands/reset')).resetCommand, usage: 'autoexp reset PACK [--python P] [--timeout S]' },
   run: {
     load: async () => (await import('./commands/run')).runCommand,

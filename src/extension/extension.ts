@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { VALIDATE_ALL, ValidateAllResult } from '../shared/protocol';
 import { measurePack } from './commands/measurePack';
+import { measureNoiseCommand } from './commands/measureNoise';
 import { newPack } from './commands/newPack';
 import { resetPack } from './commands/resetPack';
 import { runLoopCommand, runProposalCommand, stopRunCommand } from './commands/runLoop';
@@ -56,6 +57,11 @@ export function activate(context: vscode.ExtensionContext): void {
     const outcome = await measurePack(pack, log);
     if (outcome?.ok) tree.setMeasured(pack.dir, outcome.score);
     return outcome;
+  });
+  command('autoexp.measureNoise', async (arg, repeat) => {
+    const pack = await pickPack(index, arg, 'Measure Noise');
+    if (!pack || !requireTrust('Measure Noise')) return undefined;
+    return measureNoiseCommand(pack, log, typeof repeat === 'number' ? repeat : undefined);
   });
   command('autoexp.resetPack', async (arg, options) => {
     const pack = await pickPack(index, arg, 'Reset Pack');

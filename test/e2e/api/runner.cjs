@@ -64,8 +64,17 @@ exports.run = async function run() {
   await check('every command of the extension is registered', async () => {
     const all = await vscode.commands.getCommands(true);
     const contributed = vscode.extensions.getExtension('autoexp.autoexp').packageJSON.contributes.commands.map((c) => c.command);
-    assert.equal(contributed.length, 16);
+    assert.equal(contributed.length, 17);
     for (const id of contributed) assert.ok(all.includes(id), id);
+  });
+
+  await check('Measure Noise runs measure.py N times and summarises the spread', async () => {
+    const outcome = await vscode.commands.executeCommand('autoexp.measureNoise', vscode.Uri.file(path.join(exp, 'smoke-keep-revert', 'program.md')), 3);
+    assert.equal(outcome.ok, true, outcome.message);
+    assert.equal(outcome.scores.length, 3);
+    assert.equal(outcome.summary.n, 3);
+    assert.equal(outcome.summary.sd, 0, 'the smoke pack measures the same every time');
+    assert.equal(outcome.summary.median, outcome.scores[0]);
   });
 
   await check('the task provider offers Run Loop for every pack, with its proposals, from an argument array', async () => {
