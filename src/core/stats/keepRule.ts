@@ -58,14 +58,20 @@ export function needsConfirmation(decision: SampleDecision, baseline: readonly n
   return decision.keep && decision.gain < 2 * standardDeviation(baseline);
 }
 
-/** `Δ=+0.031 ±0.009 p=0.004 n=5+5`, for the terminal and the row's description. */
+const deltaText = (d: SampleDecision) => `Δ=${d.delta >= 0 ? '+' : '-'}${significant(Math.abs(d.delta))}`;
+const pText = (d: SampleDecision) => `p=${d.p < 0.001 ? d.p.toExponential(1) : d.p.toFixed(3)}`;
+
+/** `Δ=+0.031 ±0.009 p=0.004 n=5+5`, for the terminal's trial line. */
 export function formatDecision(decision: SampleDecision): string {
-  const sign = decision.delta >= 0 ? '+' : '-';
-  const p = decision.p < 0.001 ? decision.p.toExponential(1) : decision.p.toFixed(3);
-  return `Δ=${sign}${significant(Math.abs(decision.delta))} ±${significant(decision.standardError)} p=${p} n=${decision.nBaseline}+${decision.nCandidate}`;
+  return `${deltaText(decision)} ±${significant(decision.standardError)} ${pText(decision)} n=${decision.nBaseline}+${decision.nCandidate}`;
 }
 
-/** Three decimals, or three significant digits for values too small to show that way. */
+/** `[Δ=+0.031 p=0.004]`, the end of the row's description. */
+export function decisionNote(decision: SampleDecision): string {
+  return `[${deltaText(decision)} ${pText(decision)}]`;
+}
+
+/** Three decimals, or two significant digits for values too small to show that way. */
 function significant(value: number): string {
   if (value === 0 || value >= 0.01) return value.toFixed(3);
   return value.toPrecision(2);
