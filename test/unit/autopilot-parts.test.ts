@@ -8,7 +8,7 @@ import { checkBudget, DEFAULT_BUDGETS, describeBudgetLeft, NOTHING_SPENT } from 
 import { memoryForPrompt, readNotes, renderMemory, type MemoryState } from '../../src/core/autopilot/memory';
 import { buildPrompt } from '../../src/core/autopilot/prompt';
 import { nextProposalNumber, saveReplay, shortSlug } from '../../src/core/autopilot/replay';
-import { tempDir, writeTree } from './helpers';
+import { tempDir } from './helpers';
 
 describe('budgets', () => {
   test('--max-cost 0.15 with trials of 0.10: the second trial runs, the third does not', () => {
