@@ -1,0 +1,138 @@
+/**
+ * Where an agent works for one trial: never the user's working tree. In a git repository, a detached
+ * worktree of HEAD with the working copies of the pack and the target copied over it, so the agent sees
+ * uncommitted state; elsewhere, a copy of the pack and the target. Only the target's new content leaves
+ * the sandbox; every other change is listed, then thrown away with it.
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { findRepoRoot } from '../gitHistory';
+
+const run = promisify(execFile);
+
+/** Folders never copied into a sandbox: the run journal, and caches the agent does not need. */
+const SKIPPED = new Set(['.autoexp', '__pycache__', 'node_modules', '.git']);
+
+export interface Sandbox {
+  /** The agent's working directory. */
+  root: string;
+  /** The sandbox copies of the pack and the target. */
+  pack: string;
+  target: string;
+  kind: 'worktree' | 'copy';
+  /** Paths (relative to the sandbox root) that differ from how the sandbox started, the target excluded. */
+  otherChanges(): Promise<string[]>;
+  /** Removes the sandbox, and its worktree registration. */
+  dispose(): Promise<void>;
+}
+
+async function git(cwd: string, args: string[]): Promise<string> {
+  const { stdout } = await run('git', args, { cwd, maxBuffer: 64 * 1024 * 1024 });
+  return stdout;
+}
+
+const hashFile = (file: string) => (existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : 'missing');
+
+/** Every path git sees as changed or new in a worktree (ignored files excluded). */
+async function dirtyPaths(root: string): Promise<string[]> {
+  const out = await git(root, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames']);
+  return out.split('\0').filter(Boolean).map((entry) => entry.slice(3));
+}
+
+/** Every file under a folder, relative to it, skipping the folders agents have no business in. */
+function listFiles(dir: string, base = dir): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    if (SKIPPED.has(e.name)) return [];
+    const full = path.join(dir, e.name);
+    return e.isDirectory() ? listFiles(full, base) : [path.relative(base, full)];
+  });
+}
+
+function copyInto(from: string, to: string): void {
+  mkdirSync(path.dirname(to), { recursive: true });
+  cpSync(from, to, { recursive: true, filter: (src) => !SKIPPED.has(path.basename(src)) });
+}
+
+/** A fingerprint of the files that may differ from HEAD at the start, to tell the agent's changes from ours. */
+function fingerprint(root: string, files: readonly string[]): Map<string, string> {
+  return new Map(files.map((f) => [f, hashFile(path.join(root, f))]));
+}
+
+async function worktreeSandbox(repo: string, pack: string, target: string): Promise<Sandbox | undefined> {
+  try {
+    await git(repo, ['rev-parse', '--verify', '--quiet', 'HEAD']);
+  } catch {
+    return undefined; // an unborn branch has no HEAD to check out
+  }
+  const holder = mkdtempSync(path.join(tmpdir(), 'autoexp-sandbox-'));
+  const root = path.join(holder, 'tree');
+  await git(repo, ['worktree', 'add', '--detach', '--quiet', root, 'HEAD']);
+  const inSandbox = (p: string) => path.join(root, path.relative(repo, p));
+  copyInto(pack, inSandbox(pack));
+  copyInto(target, inSandbox(target));
+  const targetRel = path.relative(repo, target);
+  const startDirty = await dirtyPaths(root);
+  const start = fingerprint(root, startDirty);
+  return {
+    root,
+    pack: inSandbox(pack),
+    target: inSandbox(target),
+    kind: 'worktree',
+    async otherChanges() {
+      const now = new Set(await dirtyPaths(root));
+      const changed = new Set<string>();
+      for (const p of now) if (!start.has(p) || start.get(p) !== hashFile(path.join(root, p))) changed.add(p);
+      for (const p of start.keys()) if (!now.has(p)) changed.add(p);
+      changed.delete(targetRel);
+      return [...changed].sort();
+    },
+    async dispose() {
+      await git(repo, ['worktree', 'remove', '--force', root]).catch(() => undefined);
+      rmSync(holder, { recursive: true, force: true });
+      await git(repo, ['worktree', 'prune']).catch(() => undefined);
+    },
+  };
+}
+
+function copySandbox(pack: string, target: string): Sandbox {
+  const holder = mkdtempSync(path.join(tmpdir(), 'autoexp-sandbox-'));
+  // Keep the pack and the target at the same relative places: under their common folder.
+  let base = path.dirname(pack);
+  while (path.relative(base, target).startsWith('..')) base = path.dirname(base);
+  const root = path.join(holder, 'tree');
+  const inSandbox = (p: string) => path.join(root, path.relative(base, p));
+  copyInto(pack, inSandbox(pack));
+  copyInto(target, inSandbox(target));
+  const targetRel = path.relative(base, target);
+  const start = fingerprint(root, listFiles(root));
+  return {
+    root,
+    pack: inSandbox(pack),
+    target: inSandbox(target),
+    kind: 'copy',
+    async otherChanges() {
+      const now = fingerprint(root, listFiles(root));
+      const changed = new Set<string>();
+      for (const [p, h] of now) if (start.get(p) !== h) changed.add(p);
+      for (const p of start.keys()) if (!now.has(p)) changed.add(p);
+      changed.delete(targetRel);
+      return [...changed].sort();
+    },
+    async dispose() {
+      rmSync(holder, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function createSandbox(pack: string, target: string): Promise<Sandbox> {
+  const repo = findRepoRoot(pack);
+  if (repo && !path.relative(repo, target).startsWith('..')) {
+    const sandbox = await worktreeSandbox(repo, pack, target);
+    if (sandbox) return sandbox;
+  }
+  return copySandbox(pack, target);
+}

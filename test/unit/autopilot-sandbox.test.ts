@@ -1,0 +1,82 @@
+/** The autopilot sandbox on real git repositories and plain folders. */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import { createSandbox } from '../../src/core/autopilot/sandbox';
+import { packFiles, tempDir, writeTree } from './helpers';
+
+const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' });
+
+function repo(): { root: string; pack: string; target: string } {
+  const root = writeTree(tempDir(), {
+    'README.md': '# product\n',
+    'pkg/module.py': 'X = 1\n',
+    '.gitignore': 'build/\n',
+    ...packFiles('atris/experiments/demo', { 'candidate.txt': 'committed\n' }),
+  });
+  git(root, 'init', '-q', '-b', 'main');
+  git(root, '-c', 'user.email=t@example.com', '-c', 'user.name=t', 'add', '.');
+  git(root, '-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-q', '-m', 'init');
+  const pack = path.join(root, 'atris', 'experiments', 'demo');
+  return { root, pack, target: path.join(pack, 'candidate.txt') };
+}
+
+describe('createSandbox', () => {
+  test('a detached worktree of HEAD with the uncommitted pack and target over it', async () => {
+    const { root, pack, target } = repo();
+    writeFileSync(target, 'uncommitted\n');
+    writeFileSync(path.join(pack, 'program.md'), 'edited brief\n');
+    const sandbox = await createSandbox(pack, target);
+    try {
+      assert.equal(sandbox.kind, 'worktree');
+      assert.equal(path.relative(sandbox.root, sandbox.target), path.join('atris', 'experiments', 'demo', 'candidate.txt'));
+      assert.equal(readFileSync(sandbox.target, 'utf8'), 'uncommitted\n');
+      assert.equal(readFileSync(path.join(sandbox.pack, 'program.md'), 'utf8'), 'edited brief\n');
+      assert.equal(readFileSync(path.join(sandbox.root, 'README.md'), 'utf8'), '# product\n');
+      assert.deepEqual(await sandbox.otherChanges(), [], 'our own copies are not the agent\'s changes');
+      // The agent edits the target, and also what it must not.
+      writeFileSync(sandbox.target, 'better\n');
+      writeFileSync(path.join(sandbox.root, 'README.md'), 'pwned\n');
+      writeFileSync(path.join(sandbox.root, 'stray.txt'), 'x\n');
+      writeFileSync(path.join(sandbox.pack, 'measure.py'), 'print(\'{"score": 99}\')\n');
+      mkdirSync(path.join(sandbox.root, 'build'));
+      writeFileSync(path.join(sandbox.root, 'build', 'ignored.o'), 'x');
+      assert.deepEqual(await sandbox.otherChanges(), ['README.md', 'atris/experiments/demo/measure.py', 'stray.txt']);
+      assert.equal(readFileSync(path.join(root, 'README.md'), 'utf8'), '# product\n', 'the real repository never sees it');
+      assert.equal(readFileSync(target, 'utf8'), 'uncommitted\n');
+    } finally {
+      await sandbox.dispose();
+    }
+    assert.equal(existsSync(sandbox.root), false);
+    assert.equal(git(root, 'worktree', 'list').trim().split('\n').length, 1, 'the worktree is unregistered');
+  });
+
+  test('outside git: a copy of the pack and a target that lives beside it', async () => {
+    const root = writeTree(tempDir(), { ...packFiles('atris/experiments/demo'), 'pkg/module.py': 'X = 1\n' });
+    const pack = path.join(root, 'atris', 'experiments', 'demo');
+    const target = path.join(root, 'pkg', 'module.py');
+    const sandbox = await createSandbox(pack, target);
+    try {
+      assert.equal(sandbox.kind, 'copy');
+      assert.equal(readFileSync(sandbox.target, 'utf8'), 'X = 1\n');
+      assert.equal(path.relative(sandbox.root, sandbox.target), path.join('pkg', 'module.py'));
+      writeFileSync(sandbox.target, 'X = 2\n');
+      writeFileSync(path.join(sandbox.pack, 'loop.py'), 'hacked\n');
+      assert.deepEqual(await sandbox.otherChanges(), ['atris/experiments/demo/loop.py']);
+    } finally {
+      await sandbox.dispose();
+    }
+    assert.equal(existsSync(sandbox.root), false);
+  });
+
+  test('a repository with no commit yet gets a copy', async () => {
+    const root = writeTree(tempDir(), packFiles('atris/experiments/demo', { 'candidate.txt': 'x\n' }));
+    git(root, 'init', '-q');
+    const pack = path.join(root, 'atris', 'experiments', 'demo');
+    const sandbox = await createSandbox(pack, path.join(pack, 'candidate.txt'));
+    assert.equal(sandbox.kind, 'copy');
+    await sandbox.dispose();
+  });
+});
