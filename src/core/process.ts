@@ -15,6 +15,8 @@ export interface RunOptions {
   onStderr?: (chunk: string) => void;
   /** Called once the child has a pid, so a journal can name the process group to kill after a crash. */
   onSpawn?: (pid: number) => void;
+  /** Written to the child's stdin, which is then closed; without it stdin is empty. */
+  input?: string;
 }
 
 export interface RunResult {
@@ -47,7 +49,7 @@ export async function runProcess(command: string, args: string[], options: RunOp
     extendEnv: true,
     reject: false,
     detached: true,
-    stdin: 'ignore',
+    ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' as const }),
     encoding: 'utf8',
     stripFinalNewline: false,
     windowsHide: true,

@@ -70,6 +70,23 @@ export const JournalEvent = z.discriminatedUnion('type', [
     at: z.string(),
   }),
   z.object({ type: z.literal('run-end'), run: z.string(), status: RunEndStatus, message: z.string().optional(), best: Score.optional(), at: z.string() }),
+  /** An autopilot session's run: the agent and the budgets, so --resume can carry on with the same. */
+  z.object({ type: z.literal('autopilot-start'), run: z.string(), session: z.string(), agent: z.string(), budgets: z.record(z.number()), at: z.string() }),
+  /** What the agent said and spent for one trial, and what it changed that was thrown away. */
+  z.object({
+    type: z.literal('autopilot-trial'),
+    run: z.string(),
+    session: z.string(),
+    trial: z.number().int(),
+    description: z.string().optional(),
+    hypothesis: z.string().optional(),
+    ideas: z.array(z.string()).optional(),
+    costUsd: z.number().nonnegative().optional(),
+    tokens: z.number().nonnegative().optional(),
+    durationMs: z.number(),
+    discarded: z.array(z.string()).optional(),
+    replay: z.string().optional(),
+  }),
 ]);
 export type JournalEvent = z.infer<typeof JournalEvent>;
 type EventOf<T extends JournalEvent['type']> = Extract<JournalEvent, { type: T }>;
@@ -96,6 +113,8 @@ export interface TrialRecord {
   endedAt?: string;
 }
 
+export type AutopilotTrialRecord = Omit<EventOf<'autopilot-trial'>, 'type' | 'run' | 'session'>;
+
 export interface RunRecord {
   id: string;
   pack: string;
@@ -112,6 +131,8 @@ export interface RunRecord {
   message?: string;
   best?: number;
   endedAt?: string;
+  /** Set for a run an autopilot session drove. */
+  autopilot?: { session: string; agent: string; budgets: Record<string, number>; trials: AutopilotTrialRecord[] };
 }
 
 export interface JournalContents {
@@ -288,6 +309,14 @@ function apply(runs: Map<string, RunRecord>, event: JournalEvent): void {
     case 'run-end':
       Object.assign(run, { status: event.status, message: event.message, best: event.best, endedAt: event.at });
       return;
+    case 'autopilot-start':
+      run.autopilot = { session: event.session, agent: event.agent, budgets: event.budgets, trials: [] };
+      return;
+    case 'autopilot-trial': {
+      const { type: _type, run: _run, session: _session, ...trial } = event;
+      run.autopilot?.trials.push(trial);
+      return;
+    }
   }
 }
 

@@ -9,7 +9,7 @@ import { isPlaceholderScript } from '../validation/extendedRules';
 import { resolveTarget } from '../target';
 import type { Direction } from '../results/model';
 import { DEFAULT_TIMEOUT_SECONDS } from '../measure';
-import type { Engine, RunReporter, RunSummary } from './context';
+import type { Engine, RunContext, RunReporter, RunSummary } from './context';
 import { Journal, journalRoot, newRunId, nowIso } from './journal';
 import { acquireLock } from './lock';
 import { runNativeEngine } from './nativeEngine';
@@ -51,16 +51,34 @@ function resolveProposals(pack: string, proposals: string[]): string[] {
   });
 }
 
-export async function runLoop(options: RunLoopOptions): Promise<RunSummary & { recovered: string[] }> {
+/** A run that has passed its checks, recovered what a crash left, and holds the pack's lock. */
+export interface OpenRun {
+  ctx: RunContext;
+  recovered: string[];
+  /** Journals the run's end and releases the lock. */
+  close(summary: Pick<RunSummary, 'status' | 'message' | 'best'>): void;
+}
+
+export interface OpenRunOptions {
+  pack: string;
+  python: string;
+  engine: Engine;
+  /** The proposals' paths (empty for an autopilot, whose proposals are written as it goes). */
+  proposals: string[];
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  reporter: RunReporter;
+}
+
+/** Checks the pack and its target, recovers an interrupted run, takes the lock and journals the start. */
+export async function openRun(options: OpenRunOptions): Promise<OpenRun> {
   const pack = path.resolve(options.pack);
   const slug = path.basename(pack);
   if (!existsSync(path.join(pack, 'measure.py'))) throw new UserError(`${path.join(pack, 'measure.py')}: not found; a pack needs measure.py to run`);
-  const proposals = resolveProposals(pack, options.proposals);
   const target = await resolveTarget(pack);
   if (target.kind === 'unknown') throw new UserError(`${pack}: the bounded target is unknown (${target.reason})`);
   if (!existsSync(target.path)) throw new UserError(`${target.path}: the bounded target does not exist`);
-  const { engine, why } = chooseEngine(pack, options.engine);
-  if (engine === 'pack' && !existsSync(path.join(pack, 'loop.py'))) throw new UserError(`${path.join(pack, 'loop.py')}: not found; use --engine native`);
+  if (options.engine === 'pack' && !existsSync(path.join(pack, 'loop.py'))) throw new UserError(`${path.join(pack, 'loop.py')}: not found; use --engine native`);
 
   const root = journalRoot(pack);
   const recovered = recoverInterrupted(root, pack).map((r) => describeRecovery(r, root));
@@ -68,34 +86,49 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary & { r
   const run = newRunId();
   const lock = acquireLock(root, pack, run);
   const journal = new Journal(root);
-  const resultsFile = path.join(pack, 'results.tsv');
+  journal.append({ type: 'run-start', run, pack, slug, engine: options.engine, proposals: options.proposals.map((p) => path.basename(p)), target: target.path, pid: process.pid, at: nowIso() });
+  const ctx: RunContext = {
+    run,
+    pack,
+    slug,
+    target: target.path,
+    proposals: options.proposals,
+    python: options.python,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000,
+    signal: options.signal,
+    journal,
+    store: new SnapshotStore(root),
+    reporter: options.reporter,
+    resultsFile: path.join(pack, 'results.tsv'),
+  };
+  return {
+    ctx,
+    recovered,
+    close(summary) {
+      try {
+        journal.append({ type: 'run-end', run, status: summary.status, message: summary.message, best: summary.best, at: nowIso() });
+      } finally {
+        lock.release();
+      }
+    },
+  };
+}
+
+export async function runLoop(options: RunLoopOptions): Promise<RunSummary & { recovered: string[] }> {
+  const pack = path.resolve(options.pack);
+  const proposals = resolveProposals(pack, options.proposals);
+  const { engine, why } = chooseEngine(pack, options.engine);
+  const { ctx, recovered, close } = await openRun({ ...options, pack, proposals, engine });
   try {
     if (why) options.reporter.line(`autoexp: native engine (${why})`);
-    journal.append({ type: 'run-start', run, pack, slug, engine, proposals: proposals.map((p) => path.basename(p)), target: target.path, pid: process.pid, at: nowIso() });
-    const ctx = {
-      run,
-      pack,
-      slug,
-      target: target.path,
-      proposals,
-      python: options.python,
-      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000,
-      signal: options.signal,
-      journal,
-      store: new SnapshotStore(root),
-      reporter: options.reporter,
-      resultsFile,
-    };
     const summary =
       engine === 'pack'
         ? await runPackEngine(ctx)
-        : await runNativeEngine(ctx, { repeat: options.repeat ?? 1, margin: options.margin ?? 0, direction: options.direction ?? readDialect(resultsFile).direction ?? 'higher' });
-    journal.append({ type: 'run-end', run, status: summary.status, message: summary.message, best: summary.best, at: nowIso() });
+        : await runNativeEngine(ctx, { repeat: options.repeat ?? 1, margin: options.margin ?? 0, direction: options.direction ?? readDialect(ctx.resultsFile).direction ?? 'higher' });
+    close(summary);
     return { ...summary, recovered };
   } catch (err) {
-    journal.append({ type: 'run-end', run, status: 'error', message: String((err as Error).message ?? err), at: nowIso() });
+    close({ status: 'error', message: String((err as Error).message ?? err) });
     throw err;
-  } finally {
-    lock.release();
   }
 }
