@@ -18,6 +18,11 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; usage: string }> 
     load: async () => (await import('./commands/run')).runCommand,
     usage: 'autoexp run PACK --proposal P [--proposal P ...] [--engine pack|native] [--direction higher|lower] [--repeat N] [--margin X] [--timeout S] [--python P] [--json]',
   },
+  autopilot: {
+    load: async () => (await import('./commands/autopilot')).autopilotCommand,
+    usage:
+      'autoexp autopilot PACK (--agent claude|codex|aider|opencode | --agent-command "CMD ARG...") [--max-trials N] [--max-minutes M] [--max-cost USD] [--max-errors K] [--patience P] [--resume] [--repeat N] [--margin X] [--direction higher|lower] [--timeout S] [--agent-timeout S] [--python P] [--json]',
+  },
   new: { load: async () => (await import('./commands/new')).newCommand, usage: 'autoexp new SLUG [--root DIR]' },
 };
 

@@ -24,7 +24,7 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-async function measure(ctx: RunContext, repeat: number): Promise<Measured> {
+export async function measureTarget(ctx: RunContext, repeat: number): Promise<Measured> {
   const scores: number[] = [];
   let payload: MeasurePayload | undefined;
   for (let i = 0; i < repeat; i++) {
@@ -52,7 +52,7 @@ export function improves(candidate: number, best: number, direction: Direction, 
 export async function runNativeEngine(ctx: RunContext, options: NativeOptions & { direction: Direction }): Promise<RunSummary> {
   const dialect = readDialect(ctx.resultsFile);
   const summary: RunSummary = { run: ctx.run, engine: 'native', status: 'finished', trials: [] };
-  const baseline = await measure(ctx, options.repeat);
+  const baseline = await measureTarget(ctx, options.repeat);
   if (!baseline.ok) {
     const message = baseline.cancelled ? 'cancelled during the baseline' : `baseline failed: ${baseline.reason === 'timeout' ? `measure.py did not finish within ${ctx.timeoutMs / 1000} s` : baseline.reason}`;
     return { ...summary, status: baseline.cancelled ? 'cancelled' : 'error', message };
@@ -63,7 +63,7 @@ export async function runNativeEngine(ctx: RunContext, options: NativeOptions & 
   let best = baseline.score;
   let errorsInARow = 0;
   for (const [i, proposal] of ctx.proposals.entries()) {
-    const outcome = await runTrial(ctx, options, dialect, i + 1, proposal, best);
+    const outcome = await runNativeTrial(ctx, options, dialect, i + 1, proposal, best);
     summary.trials.push(outcome);
     ctx.reporter.trialDone?.(outcome.trial, ctx.proposals.length, outcome.status);
     if (outcome.status === 'cancelled') return { ...summary, best, status: 'cancelled', message: `cancelled during trial ${outcome.trial}` };
@@ -78,7 +78,7 @@ export async function runNativeEngine(ctx: RunContext, options: NativeOptions & 
   return { ...summary, best };
 }
 
-async function runTrial(ctx: RunContext, options: NativeOptions & { direction: Direction }, dialect: LogDialect, trial: number, proposal: string, best: number): Promise<TrialOutcome> {
+export async function runNativeTrial(ctx: RunContext, options: NativeOptions & { direction: Direction }, dialect: LogDialect, trial: number, proposal: string, best: number): Promise<TrialOutcome> {
   const name = path.basename(proposal);
   const started = performance.now();
   const before = ctx.store.put(readFileSync(ctx.target));
@@ -125,7 +125,7 @@ async function runTrial(ctx: RunContext, options: NativeOptions & { direction: D
   if (touched.length) return finish('error', { reason: `proposal touched ${path.relative(ctx.journal.root, touched[0])}${touched.length > 1 ? ` and ${touched.length - 1} more` : ''}` });
   if (proc.exitCode !== 0) return finish('error', { reason: describeProcessEnd('proposal', proc.exitCode, proc.stderr) });
 
-  const measured = await measure(ctx, options.repeat);
+  const measured = await measureTarget(ctx, options.repeat);
   if (!measured.ok) return finish(measured.cancelled ? 'cancelled' : 'error', { reason: measured.cancelled ? 'cancelled' : measured.reason });
   const status = improves(measured.score, best, options.direction, options.margin) ? 'kept' : 'reverted';
   return finish(status, { newScore: measured.score, payload: measured.payload });
