@@ -19,6 +19,7 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; usage: string }> 
     usage: 'autoexp run PACK --proposal P [--proposal P ...] [--engine pack|native] [--direction higher|lower] [--repeat N] [--margin X] [--timeout S] [--python P] [--json]',
   },
   new: { load: async () => (await import('./commands/new')).newCommand, usage: 'autoexp new SLUG [--root DIR]' },
+  lsp: { load: async () => (await import('./commands/lsp')).lspCommand, usage: 'autoexp lsp [--stdio]' },
 };
 
 export const USAGE = [
