@@ -12,7 +12,7 @@ import { LspWire, type Message } from './support/lspWire';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.cjs');
 /** What every editor recipe in the README starts; the recipes test below holds them to it. */
-export const LSP_COMMAND = ['autoexp', 'lsp'];
+const LSP_COMMAND = ['autoexp', 'lsp'];
 
 const PROGRAM = `${'a'.repeat(99)}\n${'b'.repeat(1000)}\n${'c'.repeat(300)}\n`;
 const uri = (file: string) => pathToFileURL(file).toString();
@@ -124,5 +124,33 @@ describe('autoexp lsp over stdio', () => {
     wires.push(wire);
     assert.equal(await wire.exited, 2);
     assert.equal(wire.stderr, 'autoexp: autoexp lsp: unexpected argument "extra" (the server speaks LSP over stdin/stdout)\n');
+  });
+});
+
+describe('the README recipes for other editors', () => {
+  const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Other editors'), readme.indexOf('\n## ', readme.indexOf('## Other editors') + 1));
+  const blocks = [...section.matchAll(/```(\w+)\n([\s\S]*?)```/g)].map(([, lang, body]) => ({ lang, body }));
+  const block = (lang: string, marker: string) => {
+    const found = blocks.find((b) => b.lang === lang && b.body.includes(marker));
+    assert.ok(found, `a ${lang} block with ${marker}`);
+    return found.body;
+  };
+  const quoted = (list: string) => [...list.matchAll(/["']([^"']+)["']/g)].map((m) => m[1]);
+
+  test('Neovim, Helix and Zed each start exactly the command the stdio test runs', () => {
+    const neovim = block('lua', 'vim.lsp.start');
+    assert.deepEqual(quoted(/cmd = \{([^}]*)\}/.exec(neovim)![1]), LSP_COMMAND);
+    const helix = block('toml', '[language-server.autoexp]');
+    assert.deepEqual([...quoted(/^command = (.*)$/m.exec(helix)![1]), ...quoted(/^args = \[(.*)\]$/m.exec(helix)![1])], LSP_COMMAND);
+    const zed = block('rust', 'language_server_command');
+    assert.deepEqual([...quoted(/worktree\.which\(([^)]*)\)/.exec(zed)![1]), ...quoted(/args: vec!\[([^\]]*)\]/.exec(zed)![1])], LSP_COMMAND);
+  });
+
+  test('they say which files the server attaches to; Neovim starts it for exactly those', () => {
+    const files = ['program.md', 'results.tsv', 'measure.py', 'loop.py', 'reset.py'];
+    for (const file of files) assert.ok(section.includes(file), file);
+    const patterns = quoted(/pattern = \{([^}]*)\}/.exec(block('lua', 'vim.lsp.start'))![1]);
+    assert.deepEqual(patterns, files.map((f) => `*/atris/experiments/*/${f}`));
   });
 });
