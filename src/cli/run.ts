@@ -24,6 +24,7 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; usage: string }> 
       'autoexp autopilot PACK (--agent claude|codex|aider|opencode | --agent-command "CMD ARG...") [--max-trials N] [--max-minutes M] [--max-cost USD] [--max-errors K] [--patience P] [--resume] [--repeat N] [--margin X] [--direction higher|lower] [--timeout S] [--agent-timeout S] [--python P] [--json]',
   },
   new: { load: async () => (await import('./commands/new')).newCommand, usage: 'autoexp new SLUG [--root DIR]' },
+  lsp: { load: async () => (await import('./commands/lsp')).lspCommand, usage: 'autoexp lsp [--stdio]' },
 };
 
 export const USAGE = [

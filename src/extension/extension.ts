@@ -25,6 +25,7 @@ import { startLanguageClient } from './languageClient';
 import { PackDecorations } from './packDecorations';
 import { PackIndex } from './packIndex';
 import { pickPack } from './packPicker';
+import { pythonExtensionInterpreters } from './python';
 import { requireTrust } from './trust';
 
 let client: LanguageClient | undefined;
@@ -36,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const tree = new ExperimentsTree(index, decorations);
   const view = vscode.window.createTreeView('autoexp.experiments', { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(log, index, decorations, tree, view, vscode.window.registerFileDecorationProvider(decorations));
+  context.subscriptions.push(pythonExtensionInterpreters);
 
   client = startLanguageClient(context, log, (message) => decorations.update(message));
   const clientStarted = client.start().then(

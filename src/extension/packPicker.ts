@@ -18,6 +18,9 @@ export async function pickPack(index: PackIndex, arg: unknown, title: string): P
   const given = packFromArg(index, arg);
   if (given) return given;
   await index.refresh();
+  // A command run right after activation may come before the first scan had found its pack.
+  const found = packFromArg(index, arg);
+  if (found) return found;
   const packs = index.allPacks();
   if (packs.length === 0) {
     void vscode.window.showInformationMessage('Autoexp: no experiment packs in this workspace. Create one with "Autoexp: New Pack".');

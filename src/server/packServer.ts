@@ -41,7 +41,7 @@ export interface ServerOptions {
 export class PackServer {
   private readonly documents = new TextDocuments(TextDocument);
   private roots: string[] = [];
-  private options: InitializationOptions;
+  private options: Required<InitializationOptions>;
   private packs = new Map<string, PackRef>();
   private readonly published = new Map<string, Set<string>>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -116,9 +116,13 @@ export class PackServer {
   }
 
   private initialize(params: InitializeParams): InitializeResult {
-    const given = InitializationOptions.safeParse(params.initializationOptions);
-    if (given.success) this.options = given.data;
-    else if (params.initializationOptions !== undefined) this.connection.console.warn('initializationOptions are malformed; using defaults');
+    const given = InitializationOptions.nullish().safeParse(params.initializationOptions);
+    if (given.success) this.options = { ...this.options, ...given.data };
+    else {
+      const issue = given.error.issues[0];
+      const where = ['initializationOptions', ...issue.path].join('.');
+      this.connection.console.warn(`initializationOptions are malformed: ${where}: ${issue.message}; using defaults`);
+    }
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     this.roots = folders.map(toPath).filter((p): p is string => p !== undefined);
     return {

@@ -4,12 +4,17 @@
  */
 import { z } from 'zod';
 
+/**
+ * What a client may say at initialize. Every field has a default in the server, so other editors may
+ * send `{}`, null or nothing at all; unknown fields are ignored.
+ */
 export const InitializationOptions = z.object({
-  /** Workspace trust: untrusted workspaces skip the git comparison (git reads repository config). */
-  trusted: z.boolean(),
-  experimentsFolders: z.array(z.string()).min(1),
-  /** Absolute path of the extension's templates/ folder, for "create the missing file" fixes. */
-  templatesDir: z.string(),
+  /** Workspace trust: untrusted workspaces skip the git comparison (git reads repository config). Default true. */
+  trusted: z.boolean().optional(),
+  /** Default ["atris/experiments"]. */
+  experimentsFolders: z.array(z.string()).min(1).optional(),
+  /** Absolute path of the extension's templates/ folder, for "create the missing file" fixes. Default: the server's own. */
+  templatesDir: z.string().optional(),
 });
 export type InitializationOptions = z.infer<typeof InitializationOptions>;
 
