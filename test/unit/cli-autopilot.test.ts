@@ -4,10 +4,11 @@
  * a real one, which would need the network.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, watch } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
+import { isProcessRunning } from '../../src/core/process';
 import { readJournal, runsOfPack } from '../../src/core/run/journal';
 import { FIXTURES, REPO_ROOT, tempDir } from './helpers';
 import { BASELINE, FIXED, smokeRepo } from './support/smokeRepo';
@@ -23,6 +24,7 @@ function autopilot(pack: string, plan: string, extra: string[] = [], env: Record
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+const execGit = (cwd: string, ...args: string[]) => spawnSync('git', args, { cwd, encoding: 'utf8' }).stdout;
 const rows = (pack: string) => readFileSync(path.join(pack, 'results.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
 const trialLines = (stdout: string) => stdout.split('\n').filter((l) => /^(BASELINE|TRIAL|AUTOPILOT stopped)/.test(l));
 
@@ -90,6 +92,40 @@ describe('autoexp autopilot with a scripted agent', () => {
     assert.equal(patience.code, 0, patience.stderr);
     assert.equal(rows(stale.pack).length, 3);
     assert.match(patience.stdout, /AUTOPILOT stopped: nothing kept in 3 trials \(3 × --patience 1\)/);
+  });
+
+  test('kill -9 during a trial, then --resume: the interrupted trial runs again under its number, with the same budgets', async () => {
+    const { repo, pack } = smokeRepo();
+    const marker = path.join(tempDir('autoexp-marker-'), 'hang.json');
+    const child = spawn(process.execPath, [CLI, 'autopilot', pack, '--agent-command', `python3 ${AGENT}`, '--max-trials', '3'], {
+      env: { ...process.env, SCRIPTED_PLAN: 'bad,hang', SCRIPTED_HANG_MARKER: marker },
+      stdio: 'ignore',
+    });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    // Wait for the agent of trial 2 to be mid-work: it writes the marker, then sleeps.
+    await new Promise<void>((resolve) => {
+      const watcher = watch(path.dirname(marker), () => existsSync(marker) && readFileSync(marker, 'utf8') && (watcher.close(), resolve()));
+      if (existsSync(marker)) (watcher.close(), resolve());
+    });
+    const hung = JSON.parse(readFileSync(marker, 'utf8')) as { cwd: string; pid: number };
+    child.kill('SIGKILL');
+    await exited;
+
+    const r = autopilot(pack, 'bad,good', ['--resume']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(isProcessRunning(hung.pid), false, 'the killed run\'s agent was ended');
+    assert.equal(existsSync(hung.cwd), false, 'the killed run\'s sandbox is gone');
+    assert.equal(execGit(repo, 'worktree', 'list').trim().split('\n').length, 1);
+    assert.match(r.stdout, /^AUTOPILOT resumed session ap-\S+ with python3: 2 trial\(s\), \d+ min left$/m);
+    assert.deepEqual(trialLines(r.stdout).slice(1), [
+      'TRIAL 2 KEPT score=1.0000 proposal=0002-trial-2-good.py',
+      'TRIAL 3 ERROR score=- proposal=python3 reason=agent proposed no change',
+      'AUTOPILOT stopped: ran 3 trial(s) of --max-trials 3. 2 trial(s): 1 kept, 0 reverted, 1 error(s); best 1.0000 (baseline 0.2000); $0.00, 0 tokens',
+    ]);
+    assert.deepEqual(rows(pack).map((row) => [row[1], row[2]]), [['1', 'reverted'], ['2', 'kept'], ['3', 'error']]);
+    assert.equal(readFileSync(path.join(pack, 'candidate.py'), 'utf8'), FIXED);
+    const again = autopilot(pack, 'good', ['--resume']);
+    assert.deepEqual([again.code, again.stderr.trim()], [1, `autoexp: ${pack}: no unfinished autopilot session to resume`]);
   });
 
   test('bad usage is exit 2 with one line', () => {

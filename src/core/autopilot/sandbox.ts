@@ -128,6 +128,14 @@ function copySandbox(pack: string, target: string): Sandbox {
   };
 }
 
+/** Removes a sandbox a killed run left behind: its folder, and its worktree registration if it had one. */
+export async function removeLeftoverSandbox(pack: string, root: string): Promise<void> {
+  const repo = findRepoRoot(pack);
+  if (repo) await git(repo, ['worktree', 'remove', '--force', root]).catch(() => undefined);
+  rmSync(path.dirname(root), { recursive: true, force: true });
+  if (repo) await git(repo, ['worktree', 'prune']).catch(() => undefined);
+}
+
 export async function createSandbox(pack: string, target: string): Promise<Sandbox> {
   const repo = findRepoRoot(pack);
   if (repo && !path.relative(repo, target).startsWith('..')) {

@@ -20,7 +20,7 @@ import type { Agent } from './commandAgent';
 import { memoryForPrompt, readNotes, renderMemory, type MemoryState } from './memory';
 import { buildPrompt } from './prompt';
 import { saveReplay } from './replay';
-import { createSandbox } from './sandbox';
+import { createSandbox, removeLeftoverSandbox } from './sandbox';
 
 export interface AutopilotOptions {
   pack: string;
@@ -122,6 +122,10 @@ export async function runAutopilot(options: AutopilotOptions): Promise<Autopilot
   try {
     // --resume: the newest session whose last run did not finish, with its budgets and counters.
     const earlier = autopilotRuns(journal.root, pack);
+    for (const run of earlier) {
+      if (run.status !== 'interrupted') continue;
+      for (const sandbox of run.autopilot!.sandboxes) if (existsSync(sandbox)) await removeLeftoverSandbox(pack, sandbox);
+    }
     const resumed = options.resume ? earlier[earlier.length - 1] : undefined;
     if (options.resume && (!resumed || resumed.status === 'finished' || resumed.status === 'stopped')) {
       throw new UserError(`${pack}: no unfinished autopilot session to resume`);
@@ -219,6 +223,7 @@ async function autopilotTrial(
 ): Promise<{ outcome: TrialOutcome; report: AgentReport; discarded: string[]; replay?: string }> {
   const { reporter, journal } = ctx;
   const sandbox = await createSandbox(ctx.pack, ctx.target);
+  journal.append({ type: 'sandbox', run: ctx.run, path: sandbox.root });
   const promptDir = mkdtempSync(path.join(tmpdir(), 'autoexp-prompt-'));
   let report: AgentReport = {};
   let discarded: string[] = [];

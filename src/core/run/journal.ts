@@ -72,6 +72,8 @@ export const JournalEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run-end'), run: z.string(), status: RunEndStatus, message: z.string().optional(), best: Score.optional(), at: z.string() }),
   /** An autopilot session's run: the agent and the budgets, so --resume can carry on with the same. */
   z.object({ type: z.literal('autopilot-start'), run: z.string(), session: z.string(), agent: z.string(), budgets: z.record(z.number()), at: z.string() }),
+  /** A sandbox an autopilot trial made; a later start removes those a killed run left. */
+  z.object({ type: z.literal('sandbox'), run: z.string(), path: z.string() }),
   /** What the agent said and spent for one trial, and what it changed that was thrown away. */
   z.object({
     type: z.literal('autopilot-trial'),
@@ -132,7 +134,7 @@ export interface RunRecord {
   best?: number;
   endedAt?: string;
   /** Set for a run an autopilot session drove. */
-  autopilot?: { session: string; agent: string; budgets: Record<string, number>; trials: AutopilotTrialRecord[] };
+  autopilot?: { session: string; agent: string; budgets: Record<string, number>; trials: AutopilotTrialRecord[]; sandboxes: string[] };
 }
 
 export interface JournalContents {
@@ -310,7 +312,10 @@ function apply(runs: Map<string, RunRecord>, event: JournalEvent): void {
       Object.assign(run, { status: event.status, message: event.message, best: event.best, endedAt: event.at });
       return;
     case 'autopilot-start':
-      run.autopilot = { session: event.session, agent: event.agent, budgets: event.budgets, trials: [] };
+      run.autopilot = { session: event.session, agent: event.agent, budgets: event.budgets, trials: [], sandboxes: [] };
+      return;
+    case 'sandbox':
+      run.autopilot?.sandboxes.push(event.path);
       return;
     case 'autopilot-trial': {
       const { type: _type, run: _run, session: _session, ...trial } = event;
