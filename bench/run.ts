@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseResults } from '../src/core/results/parse';
 import { generateCanonicalLog, generatePackTree } from './generate';
 import { chartFigures } from './chart';
+import { autopilotFigures } from './autopilot';
 import { keepRuleFigures } from './keepRules';
 import { loopFigures } from './loop';
 import { serverFigures } from './server';
@@ -56,6 +57,7 @@ try {
   await treeFigures(scratch, figure);
   await chartFigures(figure);
   keepRuleFigures(figure);
+  await autopilotFigures(scratch, figure);
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
