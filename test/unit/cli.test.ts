@@ -93,11 +93,11 @@ describe('autoexp validate matches the reference validator', () => {
     ]);
   });
 
-  test('a missing ROOT is a one-line error naming it, exit 1', () => {
+  test('a missing ROOT: the reference line, exit 1, and a one-line hint naming it on stderr', () => {
     const r = autoexp(['validate', '/nonexistent/experiments']);
     assert.equal(r.code, 1);
     assert.equal(r.stderr, 'autoexp: /nonexistent/experiments: no such folder\n');
-    assert.equal(r.stdout, '');
+    assert.equal(r.stdout, 'FAIL: no experiments found\n');
   });
 });
 
@@ -235,7 +235,7 @@ describe('autoexp measure, reset and new with real Python', () => {
     assert.equal(r.stdout, 'created atris/experiments/word-count\n');
     const dir = path.join(root, 'atris', 'experiments', 'word-count');
     assert.ok(!readFileSync(path.join(dir, 'program.md'), 'utf8').includes('{{slug}}'));
-    assert.equal(autoexp(['validate', root]).stdout, 'PASS: 1 experiment(s) valid\n- word-count\n');
+    assert.equal(autoexp(['validate'], root).stdout, 'PASS: 1 experiment(s) valid\n- word-count\n');
     const again = autoexp(['new', 'word-count', '--root', root], root);
     assert.equal(again.code, 1);
     assert.equal(again.stderr, `autoexp: ${dir}: already exists; choose another slug\n`);

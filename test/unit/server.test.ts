@@ -1,7 +1,7 @@
 /** The language server, over an in-process LSP connection, on real folders. */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { Diagnostic, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
@@ -53,6 +53,25 @@ describe('diagnostics on start', () => {
       { dir: path.join(exp, 'Bad_Slug'), slug: 'Bad_Slug', errors: 1, warnings: 0 },
       { dir: path.join(exp, 'good'), slug: 'good', errors: 0, warnings: 0 },
     ]);
+  });
+
+  test('links are followed as validate.py follows them: a linked pack, a linked program.md, a broken link', async () => {
+    const root = writeTree(tempDir(), {
+      ...packFiles('shared/linked'),
+      'shared/long.md': 'x'.repeat(5000),
+      ...packFiles('atris/experiments/plain'),
+    });
+    const exp = path.join(root, 'atris', 'experiments');
+    symlinkSync(path.join(root, 'shared', 'linked'), path.join(exp, 'linked'));
+    unlinkSync(path.join(exp, 'plain', 'program.md'));
+    symlinkSync(path.join(root, 'shared', 'long.md'), path.join(exp, 'plain', 'program.md'));
+    unlinkSync(path.join(exp, 'plain', 'loop.py'));
+    symlinkSync(path.join(root, 'nowhere.py'), path.join(exp, 'plain', 'loop.py'));
+    const h = await startServer(root, {});
+    harnesses.push(h);
+    assert.deepEqual(codes(h.diagnostics(path.join(exp, 'plain', 'program.md'))), ['missing-file', 'program-too-long']);
+    const summaries = h.validated.flatMap((m) => m.packs).map((p) => [p.slug, p.errors]);
+    assert.deepEqual(summaries.sort(), [['linked', 0], ['plain', 2]]);
   });
 });
 

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { listExperimentsFolder, packsToValidate } from '../../src/core/discovery';
+import { findExperimentsFolders, listExperimentsFolder, packsToValidate, referencePacks } from '../../src/core/discovery';
+import { byCodePoint } from '../../src/core/folderEntries';
 import { lineCrossingByteLimit } from '../../src/core/validation/referenceRules';
 import { referenceReport, validatePack, validatePacks } from '../../src/core/validation/validate';
 import { packFiles, tempDir, writeTree } from './helpers';
@@ -125,5 +127,64 @@ describe('what gets validated', () => {
       exitCode: 0,
     });
     assert.deepEqual(referenceReport([]), { lines: ['FAIL: no experiments found'], exitCode: 1 });
+  });
+});
+
+describe('links, odd files and code point order', () => {
+  test('byCodePoint sorts as Python does, where UTF-16 order differs', () => {
+    assert.deepEqual(['\u{1F600}', '\uFF5E', 'b', 'a', '\uD7FF', 'ab'].sort(byCodePoint), ['a', 'ab', 'b', '\uD7FF', '\uFF5E', '\u{1F600}']);
+    assert.ok(byCodePoint('\u{1F600}', '\u{1F601}') < 0);
+    assert.equal(byCodePoint('same', 'same'), 0);
+  });
+
+  test('the tree lists a linked pack; the workspace search finds a linked experiments folder but never descends through a link', async () => {
+    const root = writeTree(tempDir(), { ...packFiles('shared/linked'), ...packFiles('shared/exp/two'), ...packFiles('repo/atris/experiments/one') });
+    symlinkSync(path.join(root, 'shared', 'linked'), path.join(root, 'repo', 'atris', 'experiments', 'linked'));
+    mkdirSync(path.join(root, 'other', 'atris'), { recursive: true });
+    symlinkSync(path.join(root, 'shared', 'exp'), path.join(root, 'other', 'atris', 'experiments'));
+    symlinkSync(root, path.join(root, 'repo', 'loop')); // a cycle the search must not follow
+    assert.deepEqual(await findExperimentsFolders(root), [path.join(root, 'other', 'atris', 'experiments'), path.join(root, 'repo', 'atris', 'experiments')]);
+    const folder = await listExperimentsFolder(path.join(root, 'repo', 'atris', 'experiments'));
+    assert.deepEqual(folder.packs.map((p) => [p.slug, p.dir]), [
+      ['linked', path.join(root, 'repo', 'atris', 'experiments', 'linked')],
+      ['one', path.join(root, 'repo', 'atris', 'experiments', 'one')],
+    ]);
+  });
+
+  test('an explicit ROOT: resolved, then one pack or its sub-folders; a reason when there are none', () => {
+    const root = writeTree(tempDir(), { ...packFiles('exp/real-name'), 'file.txt': 'x' });
+    symlinkSync(path.join(root, 'exp', 'real-name'), path.join(root, 'link'));
+    assert.deepEqual(referencePacks(path.join(root, 'link')).packs.map((p) => [p.slug, p.dir]), [['real-name', path.join(root, 'exp', 'real-name')]]);
+    assert.deepEqual(referencePacks(path.join(root, 'exp')).packs.map((p) => p.slug), ['real-name']);
+    assert.deepEqual(referencePacks(path.join(root, 'file.txt')), { packs: [], problem: `${path.join(root, 'file.txt')}: not a folder` });
+    assert.deepEqual(referencePacks(path.join(root, 'gone')), { packs: [], problem: `${path.join(root, 'gone')}: no such folder` });
+  });
+
+  test('a broken link to a required file is missing; a program.md that is a folder is one finding, not two', async () => {
+    const { dir } = await findingsOf(full());
+    const root = path.dirname(dir);
+    unlinkSync(path.join(dir, 'loop.py'));
+    symlinkSync(path.join(root, 'nowhere.py'), path.join(dir, 'loop.py'));
+    unlinkSync(path.join(dir, 'program.md'));
+    mkdirSync(path.join(dir, 'program.md'));
+    const report = await validatePack({ dir, slug: 'demo', kind: 'pack', experimentsDir: root }, { extended: true });
+    assert.deepEqual(
+      report.findings.map((f) => [f.rule, f.message, f.file]),
+      [
+        ['missing-file', 'demo: missing required file loop.py', path.join(dir, 'measure.py')],
+        ['program-unreadable', 'demo: program.md is a folder, not a file', path.join(dir, 'program.md')],
+      ],
+    );
+  });
+
+  test('a program.md that is not UTF-8: one error on the line of the first bad byte', async () => {
+    const { dir, report: clean } = await findingsOf(full({ 'program.md': 'A literal \uFFFD is fine.\n' }));
+    assert.deepEqual(clean.findings, []);
+    writeFileSync(path.join(dir, 'program.md'), Buffer.concat([Buffer.from('one\ntwo \uFFFD\nthree '), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('\n')]));
+    const report = await validatePack({ dir, slug: 'demo', kind: 'pack', experimentsDir: path.dirname(dir) });
+    assert.deepEqual(
+      report.findings.map((f) => [f.rule, f.message, f.line]),
+      [['program-unreadable', 'demo: program.md is not UTF-8 text: byte 0xed on line 3 (offset 18); save it as UTF-8', 3]],
+    );
   });
 });

@@ -1,28 +1,36 @@
-import { packsToValidate } from '../../core/discovery';
-import { referenceReport, validatePacks } from '../../core/validation/validate';
+import * as path from 'node:path';
+import { type PackRef, packsToValidate, referencePacks } from '../../core/discovery';
+import { type PackReport, referenceReport, validatePacks } from '../../core/validation/validate';
 import { onePositional, parse } from '../args';
 import type { CliIO } from '../io';
-import { existingFolder } from '../packArg';
 
-
-/** validate.py's lines and exit code; `--json` adds positions and every rule's findings. */
+/**
+ * validate.py's lines and exit code. An explicit ROOT is what validate.py reads: a pack, or a folder of
+ * packs, never a search. With no ROOT, every experiments folder under the current folder is checked.
+ */
 export async function validateCommand(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse('validate', args, { json: { type: 'boolean' } });
-  const root = await existingFolder(io.cwd, onePositional('validate', positionals, 'ROOT', '.'));
-  // The extended rules only show in --json: the text output stays validate.py's, line for line.
-  const reports = await validatePacks(await packsToValidate(root), { extended: values.json, git: values.json });
+  const packs = positionals.length === 0 ? await packsToValidate(io.cwd) : packsOfRoot(onePositional('validate', positionals, 'ROOT'), io);
+  // The extended rules only run for --json: the text output stays validate.py's, line for line.
+  const reports = await validatePacks(packs, { extended: values.json, git: values.json });
   const { lines, exitCode } = referenceReport(reports);
-  if (values.json) {
-    const findings = reports.flatMap((r) => r.findings.map((f) => ({ pack: r.pack.slug, ...f })));
-    io.out(
-      JSON.stringify(
-        { ok: exitCode === 0, packs: reports.map((r) => ({ slug: r.pack.slug, dir: r.pack.dir, valid: !r.findings.some((f) => f.severity === 'error') })), findings },
-        null,
-        2,
-      ),
-    );
-  } else {
-    for (const line of lines) io.out(line);
-  }
+  if (values.json) return printJson(reports, exitCode, io);
+  for (const line of lines) io.out(line);
   return exitCode;
+}
+
+function packsOfRoot(root: string, io: CliIO): PackRef[] {
+  const { packs, problem } = referencePacks(path.resolve(io.cwd, root));
+  // stdout stays validate.py's `FAIL: no experiments found`; the reason goes to stderr.
+  if (problem) io.err(`autoexp: ${problem}`);
+  return packs;
+}
+
+/** Every rule's findings with positions; `ok` (and exit 0) only when no finding is an error. */
+function printJson(reports: readonly PackReport[], referenceExit: 0 | 1, io: CliIO): number {
+  const findings = reports.flatMap((r) => r.findings.map((f) => ({ pack: r.pack.slug, ...f })));
+  const ok = referenceExit === 0 && !findings.some((f) => f.severity === 'error');
+  const packs = reports.map((r) => ({ slug: r.pack.slug, dir: r.pack.dir, valid: !r.findings.some((f) => f.severity === 'error') }));
+  io.out(JSON.stringify({ ok, packs, findings }, null, 2));
+  return ok ? 0 : 1;
 }

@@ -48,7 +48,8 @@ async function readOrReport(pack: PackListing, name: string, findings: Finding[]
 }
 
 export async function checkRequiredAreFiles(pack: PackListing): Promise<Finding[]> {
-  return REQUIRED_FILES.filter((f) => pack.has(f) && !pack.isFile(f)).map((f) =>
+  // A program.md that is a folder is the reference rule program-unreadable's finding.
+  return REQUIRED_FILES.filter((f) => f !== 'program.md' && pack.has(f) && !pack.isFile(f)).map((f) =>
     at(pack.pathOf(f), EXTENDED_RULES.notAFile, 'error', `${pack.slug}: ${f} is a folder, not a file`),
   );
 }
@@ -137,7 +138,8 @@ export async function checkTemplateLeftovers(pack: PackListing): Promise<Finding
     }
   }
   if (pack.isFile('program.md')) {
-    const text = await readOrReport(pack, 'program.md', findings);
+    // An unreadable program.md is already the reference rule program-unreadable's finding.
+    const text = await pack.text('program.md').catch(() => undefined);
     const match = text === undefined ? null : PROGRAM_PLACEHOLDER.exec(text);
     if (text !== undefined && match) {
       const starts = lineStarts(text);

@@ -8,30 +8,31 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { type FolderEntry, readEntries } from '../folderEntries';
 
 export type Overlay = (file: string) => string | undefined;
 
-export interface Entry {
-  name: string;
-  isFile: boolean;
-  isDirectory: boolean;
-}
+export type Entry = FolderEntry;
 
 export interface PackListing {
   dir: string;
   slug: string;
-  /** Entries sorted by name; empty when the folder cannot be read. */
+  /** Entries sorted by code point, links followed; empty when the folder cannot be read. */
   entries: Entry[];
   /** `proposals/*.py`, as paths relative to the pack, sorted. */
   proposals: string[];
   /** Set when the folder itself cannot be read. */
   unreadable?: string;
+  /** Python's `exists()`: links followed, so a broken link is not there. */
   has(name: string): boolean;
   isFile(name: string): boolean;
+  isDirectory(name: string): boolean;
   /** Byte size of a file (of the overlay's text when open). */
   size(name: string): Promise<number>;
-  /** Text of a file (the overlay's when open). Throws on an unreadable file. */
+  /** Text of a file (the overlay's when open); bytes that are not UTF-8 read as U+FFFD. Throws on an unreadable file. */
   text(name: string): Promise<string>;
+  /** The raw bytes of a file (the overlay's text as UTF-8 when open). */
+  bytes(name: string): Promise<Buffer>;
   /** The first `bytes` bytes of a file (of the overlay's text when open). */
   head(name: string, bytes: number): Promise<Buffer>;
   pathOf(name: string): string;
@@ -41,10 +42,7 @@ export async function listPack(dir: string, overlay: Overlay = () => undefined):
   let entries: Entry[] = [];
   let unreadable: string | undefined;
   try {
-    entries = fs
-      .readdirSync(dir, { withFileTypes: true })
-      .map((e) => ({ name: e.name, isFile: e.isFile(), isDirectory: e.isDirectory() }))
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    entries = readEntries(dir);
   } catch (err) {
     unreadable = (err as NodeJS.ErrnoException).code ?? String(err);
   }
@@ -58,8 +56,9 @@ export async function listPack(dir: string, overlay: Overlay = () => undefined):
     entries,
     proposals,
     unreadable,
-    has: (name) => byName.has(name),
+    has: (name) => byName.get(name)?.exists ?? false,
     isFile: (name) => byName.get(name)?.isFile ?? false,
+    isDirectory: (name) => byName.get(name)?.isDirectory ?? false,
     pathOf,
     async size(name) {
       const open = overlay(pathOf(name));
@@ -77,6 +76,10 @@ export async function listPack(dir: string, overlay: Overlay = () => undefined):
       }
       return text;
     },
+    async bytes(name) {
+      const open = overlay(pathOf(name));
+      return open !== undefined ? Buffer.from(open, 'utf8') : fs.readFileSync(pathOf(name));
+    },
     async head(name, bytes) {
       const open = overlay(pathOf(name));
       if (open !== undefined) return Buffer.from(open, 'utf8').subarray(0, bytes);
@@ -93,11 +96,9 @@ export async function listPack(dir: string, overlay: Overlay = () => undefined):
 
 function listProposals(dir: string): string[] {
   try {
-    const names = fs.readdirSync(path.join(dir, 'proposals'), { withFileTypes: true });
-    return names
-      .filter((e) => e.isFile() && e.name.endsWith('.py'))
-      .map((e) => `proposals/${e.name}`)
-      .sort();
+    return readEntries(path.join(dir, 'proposals'))
+      .filter((e) => e.isFile && e.name.endsWith('.py'))
+      .map((e) => `proposals/${e.name}`);
   } catch {
     return [];
   }

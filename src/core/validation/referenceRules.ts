@@ -1,17 +1,23 @@
 /**
  * The four rules of the reference validate.py, with its exact wording, so `autoexp validate` can
  * replace it in anyone's CI. Each finding also carries the narrowest honest position for editors.
+ * Where validate.py crashes (a program.md it cannot read as UTF-8 text), a finding takes the crash's
+ * place: the verdict (exit 1) stays the same.
  */
+import { oneLine } from '../errors';
 import type { Finding } from '../findings';
 import { PROGRAM_MAX_CHARS, REQUIRED_FILES, RESULTS_MAX_BYTES, isValidSlug } from '../packFormat';
 import { endPosition, lineStarts, offsetOfPythonChar, positionAt, pythonTextLength } from '../textPosition';
 import type { PackListing } from './packListing';
+import { firstInvalidUtf8Byte } from './utf8';
 
 export const REFERENCE_RULES = {
   slug: 'invalid-slug',
   missingFile: 'missing-file',
   programTooLong: 'program-too-long',
   resultsTooLarge: 'results-too-large',
+  /** Where validate.py crashes reading program.md. */
+  programUnreadable: 'program-unreadable',
 } as const;
 
 /** Where a finding about the whole pack goes: program.md's first line, else the first file present. */
@@ -39,9 +45,31 @@ export function checkRequiredFiles(pack: PackListing): Finding[] {
   );
 }
 
+/** program.md as validate.py reads it (strict UTF-8), or the finding that stands in for its crash. */
+async function readProgram(pack: PackListing): Promise<string | Finding> {
+  const file = pack.pathOf('program.md');
+  const unreadable = (why: string, line = 1) => ({ ...firstLine(file, REFERENCE_RULES.programUnreadable, `${pack.slug}: program.md ${why}`), line, endLine: line });
+  if (pack.isDirectory('program.md')) return unreadable('is a folder, not a file');
+  let text: string;
+  try {
+    text = await pack.text('program.md');
+  } catch (err) {
+    return unreadable(`cannot be read (${(err as NodeJS.ErrnoException).code ?? oneLine(err)})`);
+  }
+  if (!text.includes('\uFFFD')) return text;
+  const bytes = await pack.bytes('program.md');
+  const bad = firstInvalidUtf8Byte(bytes);
+  if (bad === -1) return text;
+  const line = lineCrossingByteLimit(bytes, bad);
+  const byte = `0x${bytes[bad].toString(16).padStart(2, '0')}`;
+  return unreadable(`is not UTF-8 text: byte ${byte} on line ${line} (offset ${bad}); save it as UTF-8`, line);
+}
+
 export async function checkProgramLength(pack: PackListing): Promise<Finding[]> {
-  if (!pack.isFile('program.md')) return [];
-  const text = await pack.text('program.md');
+  // validate.py reads program.md whenever it exists, whatever it is; a fifo or socket is left alone.
+  if (!pack.isFile('program.md') && !pack.isDirectory('program.md')) return [];
+  const text = await readProgram(pack);
+  if (typeof text !== 'string') return [text];
   const length = pythonTextLength(text);
   if (length <= PROGRAM_MAX_CHARS) return [];
   const starts = lineStarts(text);
@@ -71,12 +99,14 @@ export function lineCrossingByteLimit(bytes: Buffer, limit: number): number {
 const LARGE_FILE_BYTES = 8 * 1024 * 1024;
 
 export async function checkResultsSize(pack: PackListing): Promise<Finding[]> {
-  if (!pack.isFile('results.tsv')) return [];
+  // validate.py takes the size of whatever exists under that name (a folder's too); links followed.
+  if (!pack.has('results.tsv')) return [];
   const size = await pack.size('results.tsv');
   if (size <= RESULTS_MAX_BYTES) return [];
-  const line = lineCrossingByteLimit(await pack.head('results.tsv', RESULTS_MAX_BYTES + 1), RESULTS_MAX_BYTES);
+  const isFile = pack.isFile('results.tsv');
+  const line = isFile ? lineCrossingByteLimit(await pack.head('results.tsv', RESULTS_MAX_BYTES + 1), RESULTS_MAX_BYTES) : 1;
   // The range runs to the end of the file; a huge log is not read whole just to find that end.
-  const end = size <= LARGE_FILE_BYTES ? endPosition(await pack.text('results.tsv')) : { line, column: 1 };
+  const end = isFile && size <= LARGE_FILE_BYTES ? endPosition(await pack.text('results.tsv')) : { line, column: 1 };
   return [
     {
       rule: REFERENCE_RULES.resultsTooLarge,

@@ -1,0 +1,73 @@
+/**
+ * A folder's entries as Python's pathlib sees them, so our verdicts match validate.py's: `exists()`,
+ * `is_dir()` and `is_file()` follow symbolic links, so a linked pack folder is a folder, a linked
+ * program.md is a file, and a broken link does not exist.
+ *
+ * Synchronous on purpose: a folder listing is one system call plus a stat per link, and thousands of
+ * tiny async calls spend more time queueing on libuv's thread pool than working.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export interface FolderEntry {
+  name: string;
+  /** False for a broken (or looping) link. */
+  exists: boolean;
+  isFile: boolean;
+  isDirectory: boolean;
+}
+
+/**
+ * Python sorts strings by code point. JavaScript's `<` compares UTF-16 code units, which puts an astral
+ * character (a surrogate pair, 0xD800-0xDFFF) before U+E000-U+FFFF; moving surrogates above that range
+ * at the first differing unit gives code point order.
+ */
+export function byCodePoint(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+function codePointRank(unit: number): number {
+  if (unit < 0xd800) return unit;
+  return unit >= 0xe000 ? unit - 0x800 : unit + 0x2000;
+}
+
+/** Where a link points: its kind, or that it leads nowhere. */
+function followLink(file: string): Omit<FolderEntry, 'name'> {
+  try {
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    if (stat) return { exists: true, isFile: stat.isFile(), isDirectory: stat.isDirectory() };
+  } catch {
+    // A looping link: pathlib's exists() says False too. (On EACCES validate.py would crash; "does
+    // not exist" is the nearest honest answer.)
+  }
+  return { exists: false, isFile: false, isDirectory: false };
+}
+
+/** The entries of `dir`, links followed, sorted by code point. Throws when `dir` cannot be read. */
+export function readEntries(dir: string): FolderEntry[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .map((e) =>
+      e.isSymbolicLink()
+        ? { name: e.name, ...followLink(path.join(dir, e.name)) }
+        : { name: e.name, exists: true, isFile: e.isFile(), isDirectory: e.isDirectory() },
+    )
+    .sort((a, b) => byCodePoint(a.name, b.name));
+}
+
+/** The sub-folders of `dir` (links to folders included), sorted by code point; none when unreadable. */
+export function readFolders(dir: string): string[] {
+  try {
+    return readEntries(dir)
+      .filter((e) => e.isDirectory)
+      .map((e) => e.name);
+  } catch {
+    return [];
+  }
+}
