@@ -9,8 +9,16 @@ type Command = (args: string[], io: CliIO) => Promise<number>;
  * Commands load on demand: `autoexp validate` in CI should not pay for starting execa, zod and
  * simple-git it never uses.
  */
-const COMMANDS: Record<string, { load: () => Promise<Command>; usage: string }> = {
-  validate: { load: async () => (await import('./commands/validate')).validateCommand, usage: 'autoexp validate [ROOT] [--json]' },
+const COMMANDS: Record<string, { load: () => Promise<Command>; usage: string; help?: string }> = {
+  validate: {
+    load: async () => (await import('./commands/validate')).validateCommand,
+    usage: 'autoexp validate [ROOT] [--json]',
+    help: [
+      'ROOT is read as validate.py reads it: one pack when it holds program.md, measure.py, loop.py or results.tsv,',
+      'else a folder of packs (its sub-folders not starting with . or _). Without ROOT: the current folder if it is',
+      'a pack, else every atris/experiments folder below it. --json adds Autoexp\'s further rules and positions.',
+    ].join('\n'),
+  },
   results: { load: async () => (await import('./commands/results')).resultsCommand, usage: 'autoexp results PACK [--json|--csv|--md]' },
   measure: { load: async () => (await import('./commands/measure')).measureCommand, usage: 'autoexp measure PACK [--repeat N] [--python P] [--timeout S] [--json]' },
   reset: { load: async () => (await import('./commands/reset')).resetCommand, usage: 'autoexp reset PACK [--python P] [--timeout S]' },
@@ -50,7 +58,7 @@ export async function runCli(argv: string[], io: CliIO, version: string): Promis
     return 2;
   }
   if (args.includes('--help') || args.includes('-h')) {
-    io.out(`usage: ${command.usage}`);
+    io.out(`usage: ${command.usage}${command.help ? `\n\n${command.help}` : ''}`);
     return 0;
   }
   try {

@@ -197,3 +197,10 @@ describe('--json', () => {
     assert.deepEqual(json.findings.map((f: { rule: string }) => f.rule), ['measure-never-prints']);
   });
 });
+
+test('validate --help says how ROOT is read, and what happens without one', () => {
+  const r = run(process.execPath, [CLI, 'validate', '--help'], REPO_ROOT);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^usage: autoexp validate \[ROOT\] \[--json\]\n\nROOT is read as validate\.py reads it: /);
+  assert.match(r.stdout, /Without ROOT: the current folder if it is\na pack, else every atris\/experiments folder below it\./);
+});
