@@ -7,11 +7,23 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
+/**
+ * The CLI's commands beyond validate, and simple-git, go to their own bundle, loaded only when one of
+ * them runs: `autoexp validate` then parses a fraction of the code (see src/cli/commands/index.ts).
+ */
+const cliCommandsApart = {
+  name: 'cli-commands-apart',
+  setup(build) {
+    build.onResolve({ filter: /^(\.\/commands\/index|simple-git)$/ }, () => ({ path: './cli-commands.cjs', external: true }));
+  },
+};
+
 /** Node entry points: CommonJS, because VS Code's extension host `require`s them. */
 const nodeEntries = [
   { in: 'src/extension/extension.ts', out: 'extension', external: ['vscode'] },
   { in: 'src/server/main.ts', out: 'server' },
-  { in: 'src/cli/main.ts', out: 'cli', banner: '#!/usr/bin/env node' },
+  { in: 'src/cli/main.ts', out: 'cli', banner: '#!/usr/bin/env node', plugins: [cliCommandsApart] },
+  { in: 'src/cli/commands/index.ts', out: 'cli-commands' },
 ];
 
 const contexts = await Promise.all(
@@ -27,6 +39,7 @@ const contexts = await Promise.all(
       sourcemap: production ? false : 'linked',
       minify: production,
       external: e.external ?? [],
+      plugins: e.plugins ?? [],
       banner: e.banner ? { js: e.banner } : undefined,
       define: { AUTOEXP_VERSION: JSON.stringify(version) },
       logLevel: 'warning',

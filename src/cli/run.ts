@@ -1,6 +1,5 @@
 /** The command table and error handling of `autoexp`, separate from process wiring so tests call it directly. */
-import { UserError, oneLine } from '../core/errors';
-import { PythonNotFoundError } from '../core/python';
+import { type UserError, oneLine } from '../core/errors';
 import type { CliIO } from './io';
 
 type Command = (args: string[], io: CliIO) => Promise<number>;
@@ -19,20 +18,20 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; usage: string; he
       'a pack, else every atris/experiments folder below it. --json adds Autoexp\'s further rules and positions.',
     ].join('\n'),
   },
-  results: { load: async () => (await import('./commands/results')).resultsCommand, usage: 'autoexp results PACK [--json|--csv|--md]' },
-  measure: { load: async () => (await import('./commands/measure')).measureCommand, usage: 'autoexp measure PACK [--repeat N] [--python P] [--timeout S] [--json]' },
-  reset: { load: async () => (await import('./commands/reset')).resetCommand, usage: 'autoexp reset PACK [--python P] [--timeout S]' },
+  results: { load: async () => (await import('./commands/index')).resultsCommand, usage: 'autoexp results PACK [--json|--csv|--md]' },
+  measure: { load: async () => (await import('./commands/index')).measureCommand, usage: 'autoexp measure PACK [--repeat N] [--python P] [--timeout S] [--json]' },
+  reset: { load: async () => (await import('./commands/index')).resetCommand, usage: 'autoexp reset PACK [--python P] [--timeout S]' },
   run: {
-    load: async () => (await import('./commands/run')).runCommand,
+    load: async () => (await import('./commands/index')).runCommand,
     usage: 'autoexp run PACK --proposal P [--proposal P ...] [--engine pack|native] [--direction higher|lower] [--repeat N] [--margin X] [--timeout S] [--python P] [--json]',
   },
   autopilot: {
-    load: async () => (await import('./commands/autopilot')).autopilotCommand,
+    load: async () => (await import('./commands/index')).autopilotCommand,
     usage:
       'autoexp autopilot PACK (--agent claude|codex|aider|opencode | --agent-command "CMD ARG...") [--max-trials N] [--max-minutes M] [--max-cost USD] [--max-errors K] [--patience P] [--resume] [--repeat N] [--margin X] [--direction higher|lower] [--timeout S] [--agent-timeout S] [--python P] [--json]',
   },
-  new: { load: async () => (await import('./commands/new')).newCommand, usage: 'autoexp new SLUG [--root DIR]' },
-  lsp: { load: async () => (await import('./commands/lsp')).lspCommand, usage: 'autoexp lsp [--stdio]' },
+  new: { load: async () => (await import('./commands/index')).newCommand, usage: 'autoexp new SLUG [--root DIR]' },
+  lsp: { load: async () => (await import('./commands/index')).lspCommand, usage: 'autoexp lsp [--stdio]' },
 };
 
 export const USAGE = [
@@ -64,11 +63,14 @@ export async function runCli(argv: string[], io: CliIO, version: string): Promis
   try {
     return await (await command.load())(args, io);
   } catch (err) {
-    if (err instanceof UserError) {
+    // By name, like the next check: the commands beyond validate are bundled apart (dist/cli-commands.cjs)
+    // with their own copy of UserError.
+    if (err instanceof Error && err.name === 'UserError') {
       io.err(`autoexp: ${err.message}`);
-      return err.exitCode;
+      return (err as UserError).exitCode;
     }
-    if (err instanceof PythonNotFoundError) {
+    // Importing core/python here would load execa for every command, `validate` included.
+    if (err instanceof Error && err.name === 'PythonNotFoundError') {
       io.err(`autoexp: ${err.message}`);
       return 1;
     }

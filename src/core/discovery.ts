@@ -158,8 +158,11 @@ export function referencePacks(root: string): ReferencePacks {
   } catch (err) {
     return { packs: [], problem: `${dir}: cannot read (${(err as NodeJS.ErrnoException).code})` };
   }
+  const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
   const packs = entries
     .filter((e) => e.isDirectory && !isSkippedFolderName(e.name))
-    .map((e): PackRef => ({ dir: path.join(dir, e.name), slug: e.name, kind: 'pack', experimentsDir: dir }));
+    .map((e) => e.name)
+    .sort(byCodePoint)
+    .map((name): PackRef => ({ dir: prefix + name, slug: name, kind: 'pack', experimentsDir: dir }));
   return { packs, problem: packs.length === 0 ? `${dir}: holds no pack folders and none of ${REQUIRED_FILES.join(', ')}` : undefined };
 }

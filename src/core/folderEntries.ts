@@ -49,7 +49,7 @@ function followLink(file: string): Omit<FolderEntry, 'name'> {
   return { exists: false, isFile: false, isDirectory: false };
 }
 
-/** The entries of `dir`, links followed, sorted by code point. Throws when `dir` cannot be read. */
+/** The entries of `dir`, links followed, in the file system's order. Throws when `dir` cannot be read. */
 export function readEntries(dir: string): FolderEntry[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
@@ -57,8 +57,7 @@ export function readEntries(dir: string): FolderEntry[] {
       e.isSymbolicLink()
         ? { name: e.name, ...followLink(path.join(dir, e.name)) }
         : { name: e.name, exists: true, isFile: e.isFile(), isDirectory: e.isDirectory() },
-    )
-    .sort((a, b) => byCodePoint(a.name, b.name));
+    );
 }
 
 /** The sub-folders of `dir` (links to folders included), sorted by code point; none when unreadable. */
@@ -66,7 +65,8 @@ export function readFolders(dir: string): string[] {
   try {
     return readEntries(dir)
       .filter((e) => e.isDirectory)
-      .map((e) => e.name);
+      .map((e) => e.name)
+      .sort(byCodePoint);
   } catch {
     return [];
   }

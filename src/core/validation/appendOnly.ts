@@ -33,7 +33,7 @@ export async function checkAppendOnly(pack: PackListing): Promise<Finding[]> {
   const file = pack.pathOf('results.tsv');
   const before = await committedText(file);
   if (before === undefined) return [];
-  const now = await pack.text('results.tsv');
+  const now = pack.text('results.tsv');
   const changed = firstRewrittenLine(before, now);
   if (!changed) return [];
   const verb = changed.removed ? 'removed' : 'changed';

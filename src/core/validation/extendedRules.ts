@@ -37,12 +37,21 @@ function firstLineOf(file: string, text: string, rule: string, severity: Severit
 }
 
 /** Reads a file for a rule; an unreadable one becomes a finding instead of a crash. */
-async function readOrReport(pack: PackListing, name: string, findings: Finding[]): Promise<string | undefined> {
+function readOrReport(pack: PackListing, name: string, findings: Finding[]): string | undefined {
   try {
-    return await pack.text(name);
+    return pack.text(name);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
     findings.push(at(pack.pathOf(name), EXTENDED_RULES.unreadable, 'error', `${pack.slug}: cannot read ${name} (${code})`));
+    return undefined;
+  }
+}
+
+/** An unreadable program.md is already the reference rule program-unreadable's finding. */
+function readQuietly(pack: PackListing, name: string): string | undefined {
+  try {
+    return pack.text(name);
+  } catch {
     return undefined;
   }
 }
@@ -60,7 +69,7 @@ export async function checkResultsLog(pack: PackListing): Promise<Finding[]> {
   const findings: Finding[] = [];
   let size: number;
   try {
-    size = await pack.size('results.tsv');
+    size = pack.size('results.tsv');
   } catch (err) {
     return [at(file, EXTENDED_RULES.unreadable, 'error', `${pack.slug}: cannot read results.tsv (${(err as NodeJS.ErrnoException).code})`)];
   }
@@ -68,7 +77,7 @@ export async function checkResultsLog(pack: PackListing): Promise<Finding[]> {
     const mb = (size / (1024 * 1024)).toFixed(1);
     return [at(file, EXTENDED_RULES.resultsUnchecked, 'warning', `${pack.slug}: results.tsv is ${mb} MB; its rows are not checked above 8 MB`)];
   }
-  const text = await readOrReport(pack, 'results.tsv', findings);
+  const text = readOrReport(pack, 'results.tsv', findings);
   if (text === undefined) return findings;
   if (text.includes('\u0000')) return [at(file, EXTENDED_RULES.resultsBinary, 'error', `${pack.slug}: results.tsv holds binary data, not tab-separated text`)];
   const log = parseResults(text, file);
@@ -132,14 +141,13 @@ export async function checkTemplateLeftovers(pack: PackListing): Promise<Finding
     ['reset.py', EXTENDED_RULES.resetPlaceholder],
   ] as const) {
     if (!pack.isFile(name)) continue;
-    const text = await readOrReport(pack, name, findings);
+    const text = readOrReport(pack, name, findings);
     if (text !== undefined && isPlaceholderScript(text)) {
       findings.push(firstLineOf(pack.pathOf(name), text, rule, 'warning', `${pack.slug}: ${name} only prints a placeholder; it is still the template's stub`));
     }
   }
   if (pack.isFile('program.md')) {
-    // An unreadable program.md is already the reference rule program-unreadable's finding.
-    const text = await pack.text('program.md').catch(() => undefined);
+    const text = readQuietly(pack, 'program.md');
     const match = text === undefined ? null : PROGRAM_PLACEHOLDER.exec(text);
     if (text !== undefined && match) {
       const starts = lineStarts(text);
@@ -167,13 +175,13 @@ export async function checkScripts(pack: PackListing): Promise<Finding[]> {
     }
   }
   if (pack.isFile('measure.py')) {
-    const text = await readOrReport(pack, 'measure.py', findings);
+    const text = readOrReport(pack, 'measure.py', findings);
     if (text !== undefined && !/\bprint\s*\(|\bjson\.dumps?\b|sys\.stdout\.write/.test(text)) {
       findings.push(firstLineOf(pack.pathOf('measure.py'), text, EXTENDED_RULES.measureNeverPrints, 'error', `${pack.slug}: measure.py never prints; its last output line must be a JSON object with a "score"`));
     }
   }
   for (const rel of pack.proposals) {
-    const text = await readOrReport(pack, rel, findings);
+    const text = readOrReport(pack, rel, findings);
     if (text !== undefined && !text.includes('EXPERIMENT_TARGET')) {
       findings.push(firstLineOf(pack.pathOf(rel), text, EXTENDED_RULES.proposalNoTarget, 'warning', `${pack.slug}: ${rel} never reads EXPERIMENT_TARGET, so it may change some other file`));
     }

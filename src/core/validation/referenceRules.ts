@@ -39,25 +39,27 @@ export function checkSlug(pack: PackListing): Finding[] {
 }
 
 export function checkRequiredFiles(pack: PackListing): Finding[] {
+  const missing = REQUIRED_FILES.filter((f) => !pack.has(f));
+  if (missing.length === 0) return [];
   const anchor = packAnchor(pack);
-  return REQUIRED_FILES.filter((f) => !pack.has(f)).map((f) =>
+  return missing.map((f) =>
     firstLine(anchor, REFERENCE_RULES.missingFile, `${pack.slug}: missing required file ${f}`),
   );
 }
 
 /** program.md as validate.py reads it (strict UTF-8), or the finding that stands in for its crash. */
-async function readProgram(pack: PackListing): Promise<string | Finding> {
+function readProgram(pack: PackListing): string | Finding {
   const file = pack.pathOf('program.md');
   const unreadable = (why: string, line = 1) => ({ ...firstLine(file, REFERENCE_RULES.programUnreadable, `${pack.slug}: program.md ${why}`), line, endLine: line });
   if (pack.isDirectory('program.md')) return unreadable('is a folder, not a file');
   let text: string;
   try {
-    text = await pack.text('program.md');
+    text = pack.text('program.md');
   } catch (err) {
     return unreadable(`cannot be read (${(err as NodeJS.ErrnoException).code ?? oneLine(err)})`);
   }
   if (!text.includes('\uFFFD')) return text;
-  const bytes = await pack.bytes('program.md');
+  const bytes = pack.bytes('program.md');
   const bad = firstInvalidUtf8Byte(bytes);
   if (bad === -1) return text;
   const line = lineCrossingByteLimit(bytes, bad);
@@ -65,10 +67,10 @@ async function readProgram(pack: PackListing): Promise<string | Finding> {
   return unreadable(`is not UTF-8 text: byte ${byte} on line ${line} (offset ${bad}); save it as UTF-8`, line);
 }
 
-export async function checkProgramLength(pack: PackListing): Promise<Finding[]> {
+export function checkProgramLength(pack: PackListing): Finding[] {
   // validate.py reads program.md whenever it exists, whatever it is; a fifo or socket is left alone.
   if (!pack.isFile('program.md') && !pack.isDirectory('program.md')) return [];
-  const text = await readProgram(pack);
+  const text = readProgram(pack);
   if (typeof text !== 'string') return [text];
   const length = pythonTextLength(text);
   if (length <= PROGRAM_MAX_CHARS) return [];
@@ -98,15 +100,15 @@ export function lineCrossingByteLimit(bytes: Buffer, limit: number): number {
 
 const LARGE_FILE_BYTES = 8 * 1024 * 1024;
 
-export async function checkResultsSize(pack: PackListing): Promise<Finding[]> {
+export function checkResultsSize(pack: PackListing): Finding[] {
   // validate.py takes the size of whatever exists under that name (a folder's too); links followed.
   if (!pack.has('results.tsv')) return [];
-  const size = await pack.size('results.tsv');
+  const size = pack.size('results.tsv');
   if (size <= RESULTS_MAX_BYTES) return [];
   const isFile = pack.isFile('results.tsv');
-  const line = isFile ? lineCrossingByteLimit(await pack.head('results.tsv', RESULTS_MAX_BYTES + 1), RESULTS_MAX_BYTES) : 1;
+  const line = isFile ? lineCrossingByteLimit(pack.head('results.tsv', RESULTS_MAX_BYTES + 1), RESULTS_MAX_BYTES) : 1;
   // The range runs to the end of the file; a huge log is not read whole just to find that end.
-  const end = isFile && size <= LARGE_FILE_BYTES ? endPosition(await pack.text('results.tsv')) : { line, column: 1 };
+  const end = isFile && size <= LARGE_FILE_BYTES ? endPosition(pack.text('results.tsv')) : { line, column: 1 };
   return [
     {
       rule: REFERENCE_RULES.resultsTooLarge,
@@ -122,11 +124,6 @@ export async function checkResultsSize(pack: PackListing): Promise<Finding[]> {
 }
 
 /** All reference findings of one pack, in validate.py's order. */
-export async function referenceFindings(pack: PackListing): Promise<Finding[]> {
-  return [
-    ...checkSlug(pack),
-    ...checkRequiredFiles(pack),
-    ...(await checkProgramLength(pack)),
-    ...(await checkResultsSize(pack)),
-  ];
+export function referenceFindings(pack: PackListing): Finding[] {
+  return [...checkSlug(pack), ...checkRequiredFiles(pack), ...checkProgramLength(pack), ...checkResultsSize(pack)];
 }

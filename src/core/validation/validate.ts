@@ -23,13 +23,21 @@ export interface PackReport {
   findings: Finding[];
 }
 
+function sizeOrInfinity(listing: PackListing, name: string): number {
+  try {
+    return listing.size(name);
+  } catch {
+    return Infinity;
+  }
+}
+
 async function extendedFindings(listing: PackListing, git: boolean): Promise<Finding[]> {
   const groups = await Promise.all([
     checkRequiredAreFiles(listing),
     checkResultsLog(listing),
     checkTemplateLeftovers(listing),
     checkScripts(listing),
-    git && listing.isFile('results.tsv') && (await listing.size('results.tsv').catch(() => Infinity)) <= MAX_CHECKED_RESULTS_BYTES
+    git && listing.isFile('results.tsv') && sizeOrInfinity(listing, 'results.tsv') <= MAX_CHECKED_RESULTS_BYTES
       ? checkAppendOnly(listing).catch(() => [])
       : [],
   ]);
@@ -37,7 +45,7 @@ async function extendedFindings(listing: PackListing, git: boolean): Promise<Fin
 }
 
 export async function validatePack(pack: PackRef, options: ValidateOptions = {}): Promise<PackReport> {
-  const listing = await listPack(pack.dir, options.overlay);
+  const listing = listPack(pack.dir, options.overlay);
   if (listing.unreadable) {
     return {
       pack,
@@ -53,7 +61,7 @@ export async function validatePack(pack: PackRef, options: ValidateOptions = {})
       ],
     };
   }
-  const findings = await referenceFindings(listing);
+  const findings = referenceFindings(listing);
   if (options.extended) findings.push(...(await extendedFindings(listing, options.git ?? false)));
   return { pack, findings };
 }

@@ -1,0 +1,15 @@
+/**
+ * The commands beyond `validate`, bundled apart as dist/cli-commands.cjs and loaded on demand: then
+ * `autoexp validate`, the one command CI runs on every push, loads and parses a fraction of the code
+ * (none of execa, zod, simple-git or the loop engines). scripts/build.mjs sends the CLI's imports of
+ * this module and of simple-git here.
+ */
+export { autopilotCommand } from './autopilot';
+export { lspCommand } from './lsp';
+export { measureCommand } from './measure';
+export { newCommand } from './new';
+export { resetCommand } from './reset';
+export { resultsCommand } from './results';
+export { runCommand } from './run';
+/** For `autoexp validate --json`'s append-only check (core/gitHistory imports simple-git on demand). */
+export { simpleGit } from 'simple-git';
