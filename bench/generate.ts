@@ -20,16 +20,20 @@ export function generateCanonicalLog(bytes: number): string {
   return parts.join('');
 }
 
-/** `count` small valid packs under `<root>/atris/experiments`; returns the root. */
-export function generatePackTree(root: string, count: number): string {
+/**
+ * `count` small valid packs under `<root>/atris/experiments`; returns the root. Each results.tsv holds
+ * about `logBytes` bytes of rows (header only when 0), below validate.py's 64,000-byte limit.
+ */
+export function generatePackTree(root: string, count: number, logBytes = 0): string {
   const experiments = path.join(root, 'atris', 'experiments');
+  const log = logBytes > 0 ? generateCanonicalLog(logBytes) : `${CANONICAL_HEADER.join('\t')}\n`;
   for (let i = 0; i < count; i++) {
     const dir = path.join(experiments, `pack-${String(i).padStart(4, '0')}`);
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, 'program.md'), `Improve target number ${i}.\n`);
     writeFileSync(path.join(dir, 'measure.py'), 'import json\nprint(json.dumps({"score": 1.0}))\n');
     writeFileSync(path.join(dir, 'loop.py'), 'print("loop")\n');
-    writeFileSync(path.join(dir, 'results.tsv'), `${CANONICAL_HEADER.join('\t')}\n`);
+    writeFileSync(path.join(dir, 'results.tsv'), log);
   }
   return root;
 }

@@ -8,13 +8,14 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseResults } from '../src/core/results/parse';
-import { generateCanonicalLog, generatePackTree } from './generate';
+import { generateCanonicalLog } from './generate';
 import { chartFigures } from './chart';
 import { autopilotFigures } from './autopilot';
 import { keepRuleFigures } from './keepRules';
 import { loopFigures } from './loop';
 import { serverFigures } from './server';
 import { treeFigures } from './tree';
+import { validateFigures } from './validate';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'dist', 'cli.cjs');
@@ -46,10 +47,7 @@ try {
   const parseMs = time(() => parseResults(log, 'bench.tsv'), 5);
   figure('results_parse_throughput', mb / (parseMs / 1000), 'MB/s');
 
-  const tree = generatePackTree(scratch, 1000);
-  const validate = () => execFileSync(process.execPath, [CLI, 'validate', tree], { stdio: 'pipe' });
-  validate();
-  figure('cli_validate_1000_packs_wall', time(validate, 7), 'ms');
+  validateFigures(scratch, CLI, path.join(ROOT, 'test', 'reference', 'validate.py'), figure);
   figure('cli_process_start_wall', time(() => execFileSync(process.execPath, [CLI, '--version'], { stdio: 'pipe' }), 7), 'ms');
 
   await serverFigures(scratch, figure);
