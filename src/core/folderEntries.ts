@@ -38,26 +38,37 @@ function codePointRank(unit: number): number {
 }
 
 /** Where a link points: its kind, or that it leads nowhere. */
-function followLink(file: string): Omit<FolderEntry, 'name'> {
+function followLink(file: string): FolderEntry {
+  const name = path.basename(file);
   try {
-    const stat = fs.statSync(file, { throwIfNoEntry: false });
-    if (stat) return { exists: true, isFile: stat.isFile(), isDirectory: stat.isDirectory() };
+    const stat = fs.statSync(file, NO_THROW);
+    if (stat) return { name, exists: true, isFile: stat.isFile(), isDirectory: stat.isDirectory() };
   } catch {
     // A looping link: pathlib's exists() says False too. (On EACCES validate.py would crash; "does
     // not exist" is the nearest honest answer.)
   }
-  return { exists: false, isFile: false, isDirectory: false };
+  return { name, exists: false, isFile: false, isDirectory: false };
+}
+
+// Option objects made once: fs builds a fresh one for every call given a string or nothing.
+const NO_THROW = { throwIfNoEntry: false } as const;
+const WITH_TYPES = { withFileTypes: true } as const;
+
+/** The raw entries of `dir` (links not followed), in the file system's order. Throws when `dir` cannot be read. */
+export function readDirents(dir: string): fs.Dirent[] {
+  return fs.readdirSync(dir, WITH_TYPES);
+}
+
+/** One entry of `dir` as pathlib sees it: a link is what it points to. */
+export function entryOf(dir: string, e: fs.Dirent): FolderEntry {
+  return e.isSymbolicLink()
+    ? followLink(path.join(dir, e.name))
+    : { name: e.name, exists: true, isFile: e.isFile(), isDirectory: e.isDirectory() };
 }
 
 /** The entries of `dir`, links followed, in the file system's order. Throws when `dir` cannot be read. */
 export function readEntries(dir: string): FolderEntry[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .map((e) =>
-      e.isSymbolicLink()
-        ? { name: e.name, ...followLink(path.join(dir, e.name)) }
-        : { name: e.name, exists: true, isFile: e.isFile(), isDirectory: e.isDirectory() },
-    );
+  return readDirents(dir).map((e) => entryOf(dir, e));
 }
 
 /** The sub-folders of `dir` (links to folders included), sorted by code point; none when unreadable. */

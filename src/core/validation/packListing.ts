@@ -9,7 +9,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type FolderEntry, byCodePoint, readEntries } from '../folderEntries';
+import { type FolderEntry, byCodePoint, entryOf, readDirents, readEntries } from '../folderEntries';
 
 export type Overlay = (file: string) => string | undefined;
 
@@ -39,15 +39,20 @@ export interface PackListing {
   pathOf(name: string): string;
 }
 
+const UTF8 = { encoding: 'utf8' } as const;
+
 class DiskPackListing implements PackListing {
   readonly slug: string;
   readonly unreadable?: string;
-  private readonly listed: Entry[] = [];
+  /** As read: most lookups need no more than a Dirent, and a thousand packs make every object count. */
+  private readonly dirents: fs.Dirent[] = [];
+  /** Links, followed once each. */
+  private links?: Map<string, Entry>;
   private readonly prefix: string;
   private sorted?: Entry[];
   private proposalList?: string[];
   /** Several rules read the same file (program.md, results.tsv): read it once per validation. */
-  private readonly texts = new Map<string, string>();
+  private texts?: Map<string, string>;
 
   constructor(
     readonly dir: string,
@@ -56,35 +61,49 @@ class DiskPackListing implements PackListing {
     this.slug = path.basename(dir);
     this.prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
     try {
-      this.listed = readEntries(dir);
+      this.dirents = readDirents(dir);
     } catch (err) {
       this.unreadable = (err as NodeJS.ErrnoException).code ?? String(err);
     }
   }
 
   get entries(): readonly Entry[] {
-    return (this.sorted ??= [...this.listed].sort((a, b) => byCodePoint(a.name, b.name)));
+    return (this.sorted ??= this.dirents
+      .map((d) => (d.isSymbolicLink() ? this.followed(d) : entryOf(this.dir, d)))
+      .sort((a, b) => byCodePoint(a.name, b.name)));
   }
 
   get proposals(): readonly string[] {
     return (this.proposalList ??= this.isDirectory('proposals') ? listProposals(this.dir) : []);
   }
 
+  /** What a link points to, looked up once. */
+  private followed(d: fs.Dirent): Entry {
+    this.links ??= new Map();
+    let entry = this.links.get(d.name);
+    if (!entry) this.links.set(d.name, (entry = entryOf(this.dir, d)));
+    return entry;
+  }
+
   /** A pack holds a few entries: a scan beats building a map for each of a thousand packs. */
-  private entry(name: string): Entry | undefined {
-    return this.listed.find((e) => e.name === name);
+  private find(name: string): fs.Dirent | undefined {
+    for (const d of this.dirents) if (d.name === name) return d;
+    return undefined;
   }
 
   has(name: string): boolean {
-    return this.entry(name)?.exists ?? false;
+    const d = this.find(name);
+    return d !== undefined && (!d.isSymbolicLink() || this.followed(d).exists);
   }
 
   isFile(name: string): boolean {
-    return this.entry(name)?.isFile ?? false;
+    const d = this.find(name);
+    return d !== undefined && (d.isSymbolicLink() ? this.followed(d).isFile : d.isFile());
   }
 
   isDirectory(name: string): boolean {
-    return this.entry(name)?.isDirectory ?? false;
+    const d = this.find(name);
+    return d !== undefined && (d.isSymbolicLink() ? this.followed(d).isDirectory : d.isDirectory());
   }
 
   /** path.join normalises on every call; the pack's own file names need none of that. */
@@ -104,9 +123,10 @@ class DiskPackListing implements PackListing {
   text(name: string): string {
     const open = this.opened(name);
     if (open !== undefined) return open;
+    this.texts ??= new Map();
     let text = this.texts.get(name);
     if (text === undefined) {
-      text = fs.readFileSync(this.pathOf(name), 'utf8');
+      text = fs.readFileSync(this.pathOf(name), UTF8);
       this.texts.set(name, text);
     }
     return text;

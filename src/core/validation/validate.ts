@@ -44,29 +44,22 @@ async function extendedFindings(listing: PackListing, git: boolean): Promise<Fin
   return groups.flat();
 }
 
+/** validate.py's findings of one pack; synchronous, so a thousand packs make no promise. */
+function referenceReportOf(pack: PackRef, listing: PackListing): PackReport {
+  if (!listing.unreadable) return { pack, findings: referenceFindings(listing) };
+  const message = `${pack.slug}: cannot read the pack folder (${listing.unreadable})`;
+  return { pack, findings: [{ rule: 'pack-unreadable', severity: 'error', message, file: pack.dir, line: 1, column: 1 }] };
+}
+
 export async function validatePack(pack: PackRef, options: ValidateOptions = {}): Promise<PackReport> {
   const listing = listPack(pack.dir, options.overlay);
-  if (listing.unreadable) {
-    return {
-      pack,
-      findings: [
-        {
-          rule: 'pack-unreadable',
-          severity: 'error',
-          message: `${pack.slug}: cannot read the pack folder (${listing.unreadable})`,
-          file: pack.dir,
-          line: 1,
-          column: 1,
-        },
-      ],
-    };
-  }
-  const findings = referenceFindings(listing);
-  if (options.extended) findings.push(...(await extendedFindings(listing, options.git ?? false)));
-  return { pack, findings };
+  const report = referenceReportOf(pack, listing);
+  if (options.extended && !listing.unreadable) report.findings.push(...(await extendedFindings(listing, options.git ?? false)));
+  return report;
 }
 
 export async function validatePacks(packs: readonly PackRef[], options: ValidateOptions = {}): Promise<PackReport[]> {
+  if (!options.extended) return packs.map((p) => referenceReportOf(p, listPack(p.dir, options.overlay)));
   return Promise.all(packs.map((p) => validatePack(p, options)));
 }
 
