@@ -24,16 +24,19 @@ function timed(fn: () => unknown): number {
 }
 
 /**
- * The interpreter behind `python3`. A version manager's `python3` is often a shell script that starts
- * the real one; timing that script would charge the reference for the manager's start.
+ * The interpreter behind `python3` (or AUTOEXP_BENCH_PYTHON). A version manager's `python3` is often a
+ * shell script that starts the real one; timing that script would charge the reference for its start.
  */
-function realPython(): string {
-  return execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
+function realPython(): { executable: string; version: string } {
+  const command = process.env.AUTOEXP_BENCH_PYTHON || 'python3';
+  const [executable, version] = execFileSync(command, ['-c', 'import sys; print(sys.executable); print(sys.version.split()[0])'], { encoding: 'utf8' }).trim().split('\n');
+  return { executable, version };
 }
 
 export function validateFigures(scratch: string, cli: string, reference: string, figure: (name: string, value: number, unit: string, digits?: number) => void): void {
   const experiments = path.join(generatePackTree(path.join(scratch, 'validate-bench'), PACKS, LOG_BYTES), 'atris', 'experiments');
-  const python = realPython();
+  const { executable: python, version } = realPython();
+  console.log(`# reference: Python ${version} at ${python}`);
   const ours = () => execFileSync(process.execPath, [cli, 'validate', experiments], { encoding: 'utf8' });
   const theirs = () => execFileSync(python, [reference, experiments], { encoding: 'utf8' });
   // A comparison only means something when both say the same (and both warm the file cache here).

@@ -42,7 +42,6 @@ export interface PackListing {
 const UTF8 = { encoding: 'utf8' } as const;
 
 class DiskPackListing implements PackListing {
-  readonly slug: string;
   readonly unreadable?: string;
   /** As read: most lookups need no more than a Dirent, and a thousand packs make every object count. */
   private readonly dirents: fs.Dirent[] = [];
@@ -56,9 +55,9 @@ class DiskPackListing implements PackListing {
 
   constructor(
     readonly dir: string,
+    readonly slug: string,
     private readonly overlay?: Overlay,
   ) {
-    this.slug = path.basename(dir);
     this.prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
     try {
       this.dirents = readDirents(dir);
@@ -150,8 +149,9 @@ class DiskPackListing implements PackListing {
   }
 }
 
-export function listPack(dir: string, overlay?: Overlay): PackListing {
-  return new DiskPackListing(dir, overlay);
+/** The listing of a pack folder; `slug` is its name as validate.py prints it. */
+export function listPack(pack: { dir: string; slug: string }, overlay?: Overlay): PackListing {
+  return new DiskPackListing(pack.dir, pack.slug, overlay);
 }
 
 function listProposals(dir: string): string[] {

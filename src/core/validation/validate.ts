@@ -52,14 +52,14 @@ function referenceReportOf(pack: PackRef, listing: PackListing): PackReport {
 }
 
 export async function validatePack(pack: PackRef, options: ValidateOptions = {}): Promise<PackReport> {
-  const listing = listPack(pack.dir, options.overlay);
+  const listing = listPack(pack, options.overlay);
   const report = referenceReportOf(pack, listing);
   if (options.extended && !listing.unreadable) report.findings.push(...(await extendedFindings(listing, options.git ?? false)));
   return report;
 }
 
 export async function validatePacks(packs: readonly PackRef[], options: ValidateOptions = {}): Promise<PackReport[]> {
-  if (!options.extended) return packs.map((p) => referenceReportOf(p, listPack(p.dir, options.overlay)));
+  if (!options.extended) return packs.map((p) => referenceReportOf(p, listPack(p, options.overlay)));
   return Promise.all(packs.map((p) => validatePack(p, options)));
 }
 
