@@ -41,20 +41,29 @@ export function validateFigures(scratch: string, cli: string, reference: string,
   const theirs = () => execFileSync(python, [reference, experiments], { encoding: 'utf8' });
   // A comparison only means something when both say the same (and both warm the file cache here).
   assert.equal(ours(), theirs());
-  const oursMs: number[] = [];
-  const theirsMs: number[] = [];
-  const ratios: number[] = [];
-  for (let i = 0; i < PAIRS; i++) {
+  const run = alternately(ours, theirs, PAIRS);
+  figure('cli_validate_1000_packs_wall', run.a, 'ms');
+  figure('reference_validate_1000_packs_wall', run.b, 'ms');
+  figure('cli_validate_vs_reference_ratio', run.ratio, 'x', 2);
+  // How much of each is the interpreter's bare start, which no change to Autoexp can remove.
+  const bare = alternately(() => execFileSync(process.execPath, ['-e', '0']), () => execFileSync(python, ['-c', '0']), PAIRS);
+  figure('node_bare_start_wall', bare.a, 'ms');
+  figure('python_bare_start_wall', bare.b, 'ms');
+}
+
+/** Median wall times of `a` and `b` run in alternating pairs, and the median of the pairs' ratios a/b. */
+function alternately(a: () => unknown, b: () => unknown, pairs: number): { a: number; b: number; ratio: number } {
+  const aMs: number[] = [];
+  const bMs: number[] = [];
+  for (let i = 0; i < pairs; i++) {
     // Alternate who goes first, so neither always runs right after the other.
-    const first = i % 2 === 0 ? ours : theirs;
-    const firstMs = timed(first);
-    const secondMs = timed(first === ours ? theirs : ours);
-    const [a, b] = first === ours ? [firstMs, secondMs] : [secondMs, firstMs];
-    oursMs.push(a);
-    theirsMs.push(b);
-    ratios.push(a / b);
+    if (i % 2 === 0) {
+      aMs.push(timed(a));
+      bMs.push(timed(b));
+    } else {
+      bMs.push(timed(b));
+      aMs.push(timed(a));
+    }
   }
-  figure('cli_validate_1000_packs_wall', median(oursMs), 'ms');
-  figure('reference_validate_1000_packs_wall', median(theirsMs), 'ms');
-  figure('cli_validate_vs_reference_ratio', median(ratios), 'x', 2);
+  return { a: median(aMs), b: median(bMs), ratio: median(aMs.map((ms, i) => ms / bMs[i])) };
 }
