@@ -135,6 +135,21 @@ describe('packs that cannot be read never crash the server', () => {
     assert.equal(all.packs.length, 2);
   });
 
+  test('a program.md that is a folder, or not UTF-8: one error each where validate.py would crash', async () => {
+    const files = { ...packFiles('atris/experiments/dir-program'), ...packFiles('atris/experiments/latin-program') };
+    delete files[path.join('atris/experiments/dir-program', 'program.md')];
+    const root = writeTree(tempDir(), files);
+    const exp = path.join(root, 'atris', 'experiments');
+    mkdirSync(path.join(exp, 'dir-program', 'program.md'));
+    writeFileSync(path.join(exp, 'latin-program', 'program.md'), Buffer.from('Caf\xe9 au lait\n', 'latin1'));
+    const h = await startServer(root);
+    harnesses.push(h);
+    assert.deepEqual(codes(h.diagnostics(path.join(exp, 'dir-program', 'program.md'))), ['program-unreadable']);
+    const [d] = h.diagnostics(path.join(exp, 'latin-program', 'program.md'))!;
+    assert.equal(d.code, 'program-unreadable');
+    assert.equal(d.message, 'latin-program: program.md is not UTF-8 text: byte 0xe9 on line 1 (offset 3); save it as UTF-8');
+  });
+
   test('a 200 MB results.tsv gets a diagnostic, not a stalled server', async () => {
     const root = writeTree(tempDir(), packFiles('atris/experiments/giant'));
     const log = path.join(root, 'atris/experiments/giant/results.tsv');
