@@ -32,7 +32,8 @@ async function measure(ctx: RunContext, repeat: number): Promise<Measured> {
       python: ctx.python,
       timeoutMs: ctx.timeoutMs,
       signal: ctx.signal,
-      onSpawn: (pid) => ctx.journal.append({ type: 'process', run: ctx.run, pid }),
+      env: ctx.processes.env,
+      onSpawn: ctx.processes.track,
     });
     ctx.reporter.processDone?.(proc.durationMs);
     ctx.reporter.log(`measure.py: ${Math.round(proc.durationMs)} ms, exit ${proc.exitCode ?? (proc.timedOut ? 'timeout' : 'killed')}`);
@@ -87,10 +88,10 @@ async function runTrial(ctx: RunContext, options: NativeOptions & { direction: D
 
   const proc = await runProcess(ctx.python, [proposal], {
     cwd: ctx.pack,
-    env: { EXPERIMENT_TARGET: ctx.target },
+    env: { ...ctx.processes.env, EXPERIMENT_TARGET: ctx.target },
     timeoutMs: ctx.timeoutMs,
     signal: ctx.signal,
-    onSpawn: (pid) => ctx.journal.append({ type: 'process', run: ctx.run, pid }),
+    onSpawn: ctx.processes.track,
     onStdout: ctx.reporter.output,
     onStderr: ctx.reporter.output,
   });
