@@ -33,6 +33,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
       return;
     }
     interrupted = true;
+    write(process.stderr, `autoexp: ${signal}: stopping and restoring the target (a second ${signal} kills the run's processes at once)\n`);
     controller.abort();
   });
 }

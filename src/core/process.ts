@@ -62,7 +62,7 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Kills what is left of a group and waits until it is gone (a zombie counts as gone). */
-export async function endGroup(pgid: number, limitMs = 2000): Promise<void> {
+async function endGroup(pgid: number, limitMs = 2000): Promise<void> {
   signalGroup(pgid, 'SIGKILL');
   const deadline = performance.now() + limitMs;
   while (isGroupRunning(pgid) && performance.now() < deadline) await delay(10);

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { readJournal } from '../../src/core/run/journal';
+import { seededRandom } from '../../src/core/stats/random';
 import { recoverInterrupted } from '../../src/core/run/recovery';
 import { removeDeadShimFolders } from '../../src/core/run/shimFolder';
 import { REPO_ROOT, tempDir } from './helpers';
@@ -24,18 +25,6 @@ const CLI = path.join(REPO_ROOT, 'dist', 'cli.cjs');
 const CASES = 20;
 const SEED = 20_261_123;
 
-/** mulberry32: a small seeded generator, so a failing case can be run again as it was. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const shimFoldersOf = (pid: number) => readdirSync(tmpdir()).filter((e) => e.startsWith(`autoexp-shims-${pid}-`));
 
 for (const engine of ['native', 'pack'] as const) {
@@ -44,7 +33,7 @@ for (const engine of ['native', 'pack'] as const) {
       assert.ok(existsSync(CLI), 'dist/cli.cjs is built (npm run build)');
       const template = smokeRepo();
       markPack(template.pack);
-      const random = seeded(SEED + (engine === 'pack' ? 1 : 0));
+      const random = seededRandom(SEED + (engine === 'pack' ? 1 : 0));
       for (let i = 0; i < CASES; i++) {
         const mark = 1 + Math.floor(random() * MARKS[engine]);
         const delayMs = Math.floor(random() * 40);

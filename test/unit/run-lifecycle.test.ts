@@ -47,12 +47,20 @@ async function runHere(pids: string, options: Omit<Parameters<typeof runLoop>[0]
   }
 }
 
-/** `autoexp run` in a child process. */
-function startCli(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; exit: Promise<number | null>; stderr: () => string } {
-  const child = spawn(process.execPath, [CLI, 'run', ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+/** `autoexp run` in a child process; `printed(text)` resolves once its stderr holds the text (false if it exits first). */
+function startCli(args: string[], env: NodeJS.ProcessEnv) {
+  const child: ChildProcess = spawn(process.execPath, [CLI, 'run', ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
-  return { child, exit: new Promise((r) => child.once('exit', r)), stderr: () => stderr };
+  const exit = new Promise<number | null>((r) => child.once('exit', r));
+  const printed = (text: string) =>
+    new Promise<boolean>((resolve) => {
+      const check = () => stderr.includes(text) && resolve(true);
+      child.stderr!.on('data', check);
+      void exit.then(() => resolve(stderr.includes(text)));
+      check();
+    });
+  return { child, exit, stderr: () => stderr, printed };
 }
 
 async function untilCandidate(pack: string, text: string, exit: Promise<unknown>): Promise<void> {
@@ -101,6 +109,8 @@ for (const engine of ['native', 'pack'] as const) {
       assert.ok(await until(pids, () => readdirSync(pids).length > 0, cli.exit), 'the proposal started');
       const [proposal] = recordedPids(pids);
       cli.child.kill('SIGINT');
+      // The second Ctrl+C once the first is taken: the kernel would merge two pending ones.
+      assert.ok(await cli.printed('autoexp: SIGINT: stopping'), 'the first Ctrl+C was taken');
       cli.child.kill('SIGINT');
       assert.equal(await cli.exit, 130, cli.stderr());
       assert.equal(candidate(pack), BASELINE, 'restored before the exit');
