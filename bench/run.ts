@@ -12,6 +12,7 @@ import { generateCanonicalLog, generatePackTree } from './generate';
 import { chartFigures } from './chart';
 import { keepRuleFigures } from './keepRules';
 import { loopFigures } from './loop';
+import { processFigures } from './processes';
 import { serverFigures } from './server';
 import { treeFigures } from './tree';
 
@@ -53,6 +54,7 @@ try {
 
   await serverFigures(scratch, figure);
   await loopFigures(scratch, CLI, path.join(ROOT, 'templates', 'pack', 'loop.py'), figure);
+  processFigures(figure);
   await treeFigures(scratch, figure);
   await chartFigures(figure);
   keepRuleFigures(figure);
