@@ -13,6 +13,7 @@ import { chartFigures } from './chart';
 import { autopilotFigures } from './autopilot';
 import { keepRuleFigures } from './keepRules';
 import { loopFigures } from './loop';
+import { processFigures } from './processes';
 import { serverFigures } from './server';
 import { treeFigures } from './tree';
 import { validateFigures } from './validate';
@@ -52,6 +53,7 @@ try {
 
   await serverFigures(scratch, figure);
   await loopFigures(scratch, CLI, path.join(ROOT, 'templates', 'pack', 'loop.py'), figure);
+  processFigures(figure);
   await treeFigures(scratch, figure);
   await chartFigures(figure);
   keepRuleFigures(figure);

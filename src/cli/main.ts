@@ -23,12 +23,17 @@ const write = (stream: NodeJS.WriteStream, text: string) => {
 
 /**
  * Ctrl+C, the terminal's stop (SIGHUP when its pty closes) and a plain kill all mean the same: stop the
- * child process trees and put the target back. A second signal exits at once.
+ * child process trees and put the target back. A second signal does not wait for the trees to stop on
+ * their own: it kills them at once. Either way the target is restored before the exit (130).
  */
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {
-    if (interrupted) process.exit(130);
+    if (interrupted) {
+      void import('../core/process').then((p) => p.killAllTreesNow());
+      return;
+    }
     interrupted = true;
+    write(process.stderr, `autoexp: ${signal}: stopping and restoring the target (a second ${signal} kills the run's processes at once)\n`);
     controller.abort();
   });
 }

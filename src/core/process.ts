@@ -1,9 +1,12 @@
 /**
  * Child processes: started from argument arrays (never a shell string), each in its own process
- * group so a timeout or a cancel ends the whole tree, not a lone pid.
+ * group so a timeout or a cancel ends the whole tree, not a lone pid. A process's tree ends with it:
+ * when it exits, whatever it left running in its group is killed, and a pipe some other process still
+ * holds is not waited on.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { execa } from 'execa';
+import { isGroupRunning } from './processTable';
 
 export interface RunOptions {
   cwd: string;
@@ -23,6 +26,7 @@ export interface RunResult {
   command: string;
   args: string[];
   exitCode: number | undefined;
+  /** The last OUTPUT_KEPT characters of each stream; all of it was read and passed to onStdout/onStderr. */
   stdout: string;
   stderr: string;
   timedOut: boolean;
@@ -34,11 +38,62 @@ export interface RunResult {
 
 /** How long a tree gets between SIGTERM and SIGKILL. */
 const KILL_GRACE_MS = 1000;
+/** How much of each output stream a result keeps: enough for any last line a caller reads. */
+export const OUTPUT_KEPT = 1024 * 1024;
+/** After the tree is gone, how long a pipe held by some escaped process may stay open. */
+const PIPE_GRACE_MS = 100;
 
-export function killTree(pid: number | undefined, graceMs = KILL_GRACE_MS): void {
-  if (pid === undefined) return;
-  signalGroup(pid, 'SIGTERM');
-  setTimeout(() => signalGroup(pid, 'SIGKILL'), graceMs).unref();
+/** The process groups running now, so a second Ctrl+C can end them all at once. */
+const liveGroups = new Set<number>();
+
+/** Ends every process tree this process started that is still running, without a grace period. */
+export function killAllTreesNow(): void {
+  for (const pgid of liveGroups) signalGroup(pgid, 'SIGKILL');
+}
+
+export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // Gone meanwhile.
+  }
+}
+
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Kills what is left of a group and waits until it is gone (a zombie counts as gone). */
+async function endGroup(pgid: number, limitMs = 2000): Promise<void> {
+  signalGroup(pgid, 'SIGKILL');
+  const deadline = performance.now() + limitMs;
+  while (isGroupRunning(pgid) && performance.now() < deadline) await delay(10);
+}
+
+/** Keeps the last `limit` characters of a stream read in chunks. */
+class Tail {
+  private text = '';
+  constructor(private readonly limit = OUTPUT_KEPT) {}
+  add(chunk: string): void {
+    this.text += chunk;
+    if (this.text.length > 2 * this.limit) this.text = this.text.slice(-this.limit);
+  }
+  toString(): string {
+    return this.text.length > this.limit ? this.text.slice(-this.limit) : this.text;
+  }
+}
+
+/** Reads a stream to its end, whatever its size: keeps the tail, hands every chunk on. Resolves at its end. */
+function drain(stream: Readable | null, tail: Tail, forward?: (chunk: string) => void): Promise<void> {
+  if (!stream) return Promise.resolve();
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    tail.add(chunk);
+    forward?.(chunk);
+  });
+  return new Promise((resolve) => {
+    stream.once('end', resolve);
+    stream.once('close', resolve);
+    stream.once('error', () => resolve());
+  });
 }
 
 export async function runProcess(command: string, args: string[], options: RunOptions): Promise<RunResult> {
@@ -50,31 +105,57 @@ export async function runProcess(command: string, args: string[], options: RunOp
     reject: false,
     detached: true,
     ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' as const }),
-    encoding: 'utf8',
-    stripFinalNewline: false,
+    // Read here, not buffered by execa: its buffer limit ends the stream early and the child dies of a broken pipe.
+    buffer: false,
     windowsHide: true,
   });
-  if (child.pid !== undefined) options.onSpawn?.(child.pid);
+  const pgid = child.pid;
+  if (pgid !== undefined) {
+    liveGroups.add(pgid);
+    options.onSpawn?.(pgid);
+  }
+  const stdout = new Tail();
+  const stderr = new Tail();
+  const outputDone = Promise.all([drain(child.stdout, stdout, options.onStdout), drain(child.stderr, stderr, options.onStderr)]);
   let timedOut = false;
   let cancelled = false;
+  let forceKill: NodeJS.Timeout | undefined;
+  const stop = () => {
+    if (pgid === undefined || forceKill) return;
+    signalGroup(pgid, 'SIGTERM');
+    forceKill = setTimeout(() => signalGroup(pgid, 'SIGKILL'), KILL_GRACE_MS);
+  };
   const timer =
     options.timeoutMs !== undefined
       ? setTimeout(() => {
           timedOut = true;
-          killTree(child.pid);
+          stop();
         }, options.timeoutMs)
       : undefined;
   const onAbort = () => {
     cancelled = true;
-    killTree(child.pid);
+    stop();
   };
   if (options.signal?.aborted) onAbort();
   else options.signal?.addEventListener('abort', onAbort, { once: true });
-  if (options.onStdout) child.stdout?.on('data', (d: Buffer | string) => options.onStdout!(d.toString()));
-  if (options.onStderr) child.stderr?.on('data', (d: Buffer | string) => options.onStderr!(d.toString()));
 
-  const result = await child;
+  // The child itself has exited: end the rest of its group, then stop waiting for a pipe an escaped
+  // process may hold open. Its output up to here has been read.
+  const treeGone = new Promise<void>((resolve) => {
+    if (pgid === undefined) return resolve();
+    child.once('exit', () => {
+      void endGroup(pgid).then(async () => {
+        await Promise.race([outputDone, delay(PIPE_GRACE_MS)]);
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        resolve();
+      });
+    });
+  });
+  const [result] = await Promise.all([child, treeGone, outputDone]);
   if (timer) clearTimeout(timer);
+  if (forceKill) clearTimeout(forceKill);
+  if (pgid !== undefined) liveGroups.delete(pgid);
   options.signal?.removeEventListener('abort', onAbort);
   const spawnError =
     result.failed && result.exitCode === undefined && !result.isTerminated && !timedOut && !cancelled
@@ -84,75 +165,11 @@ export async function runProcess(command: string, args: string[], options: RunOp
     command,
     args,
     exitCode: result.exitCode,
-    stdout: String(result.stdout ?? ''),
-    stderr: String(result.stderr ?? ''),
+    stdout: stdout.toString(),
+    stderr: stderr.toString(),
     timedOut,
     cancelled,
     spawnError,
     durationMs: performance.now() - started,
   };
-}
-
-/**
- * Whether a pid is a live process. A zombie (exited, not yet reaped: common in containers whose init
- * does not reap) counts as gone.
- */
-export function isProcessRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    // EPERM: it exists, it is just not ours.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    // No /proc (macOS): kill(0) is all we know.
-    return true;
-  }
-}
-
-/** Whether any process of a process group is still running (zombies aside). */
-export function isGroupRunning(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') return true;
-      } catch {
-        // The process ended while we looked.
-      }
-    }
-    return false;
-  } catch {
-    return true;
-  }
-}
-
-/** Ends process groups and waits until they are gone: SIGTERM, then SIGKILL after `graceMs`. */
-export async function endGroups(pgids: number[], graceMs = KILL_GRACE_MS): Promise<void> {
-  let alive = pgids.filter(isGroupRunning);
-  if (alive.length === 0) return;
-  alive.forEach((pgid) => signalGroup(pgid, 'SIGTERM'));
-  const deadline = performance.now() + graceMs;
-  while ((alive = alive.filter(isGroupRunning)).length > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  alive.forEach((pgid) => signalGroup(pgid, 'SIGKILL'));
-  while ((alive = alive.filter(isGroupRunning)).length > 0 && performance.now() < deadline + 1000) await new Promise((r) => setTimeout(r, 20));
-}
-
-export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // Gone meanwhile.
-  }
 }

@@ -87,7 +87,7 @@ describe('a target\'s history', () => {
     proposals: [],
     target: '/p/candidate.py',
     pid: 1,
-    pids: [],
+    processes: [],
     startedAt: '2026-11-23T00:00:00Z',
     trials: trials.map((t) => ({ run: 'r1', proposal: 'x.py', target: '/p/candidate.py', before: 'a', candidate: 'b', startedAt: '2026-11-23T00:00:00Z', ...t })),
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { readMeasureOutput, runMeasure } from '../../src/core/measure';
-import { isProcessRunning } from '../../src/core/process';
+import { isProcessRunning } from '../../src/core/processTable';
 import { tempDir, writeTree } from './helpers';
 
 const ok = (stdout: string) => readMeasureOutput({ stdout, stderr: '', exitCode: 0 });

@@ -1,6 +1,7 @@
 /** What both engines are handed for one run, and what they hand back. */
 import type { Direction } from '../results/model';
 import type { Journal, RunEndStatus, TrialEndStatus } from './journal';
+import type { RunProcesses } from './runProcesses';
 import type { SnapshotStore } from './snapshots';
 
 export type Engine = 'pack' | 'native';
@@ -34,6 +35,8 @@ export interface RunContext {
   store: SnapshotStore;
   reporter: RunReporter;
   resultsFile: string;
+  /** Every process the run starts is tagged and recorded through this, so none outlives the run. */
+  processes: RunProcesses;
 }
 
 export interface NativeOptions {

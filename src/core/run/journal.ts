@@ -7,6 +7,7 @@ import { appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, 
 import * as path from 'node:path';
 import { z } from 'zod';
 import { findRepoRoot } from '../gitHistory';
+import type { ProcessId } from '../processTable';
 
 export const JOURNAL_DIR = '.autoexp';
 export const JOURNAL_FILE = 'journal.jsonl';
@@ -28,10 +29,14 @@ export const JournalEvent = z.discriminatedUnion('type', [
     proposals: z.array(z.string()),
     target: z.string(),
     pid: z.number().int(),
+    /** The run's process start time (/proc), so a pid reused by another process is not taken for it. */
+    startTime: z.number().int().optional(),
+    /** Lines in results.tsv when the run started: a row after them and after every row the journal claims is one a crash left unclaimed. */
+    resultsLines: z.number().int().optional(),
     at: z.string(),
   }),
-  /** A process group the run started; a crash recovery kills the ones still alive. */
-  z.object({ type: z.literal('process'), run: z.string(), pid: z.number().int() }),
+  /** A process group the run started, with its leader's start time; a crash recovery kills the ones still alive. */
+  z.object({ type: z.literal('process'), run: z.string(), pid: z.number().int(), startTime: z.number().int().optional() }),
   z.object({ type: z.literal('baseline'), run: z.string(), score: Score, payload: z.record(z.unknown()).optional(), at: z.string() }),
   z.object({
     type: z.literal('trial-start'),
@@ -125,7 +130,10 @@ export interface RunRecord {
   proposals: string[];
   target: string;
   pid: number;
-  pids: number[];
+  startTime?: number;
+  resultsLines?: number;
+  /** The process groups it started. */
+  processes: ProcessId[];
   startedAt: string;
   baseline?: number;
   trials: TrialRecord[];
@@ -273,7 +281,9 @@ function apply(runs: Map<string, RunRecord>, event: JournalEvent): void {
       proposals: event.proposals,
       target: event.target,
       pid: event.pid,
-      pids: [],
+      startTime: event.startTime,
+      resultsLines: event.resultsLines,
+      processes: [],
       startedAt: event.at,
       trials: [],
     });
@@ -283,7 +293,7 @@ function apply(runs: Map<string, RunRecord>, event: JournalEvent): void {
   if (!run) return;
   switch (event.type) {
     case 'process':
-      run.pids.push(event.pid);
+      run.processes.push({ pid: event.pid, startTime: event.startTime });
       return;
     case 'baseline':
       run.baseline = event.score;

@@ -1,16 +1,17 @@
 /**
- * One run per pack: `.autoexp/locks/<slug>-<hash>.lock` holds the running process's pid. A lock whose
- * pid is dead was left by a crash and is taken over.
+ * One run per pack: `.autoexp/locks/<slug>-<hash>.lock` holds the running process's pid and start
+ * time. A lock whose process is gone was left by a crash and is taken over, also when its pid now
+ * belongs to some later, unrelated process.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, openSync, readFileSync, unlinkSync, writeSync, closeSync } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../errors';
-import { isProcessRunning } from '../process';
+import { isSameProcess, processStartTime } from '../processTable';
 import { ensureJournalDir } from './journal';
 
-const LockFile = z.object({ pid: z.number().int(), run: z.string(), pack: z.string(), startedAt: z.string() });
+const LockFile = z.object({ pid: z.number().int(), startTime: z.number().int().optional(), run: z.string(), pack: z.string(), startedAt: z.string() });
 export type LockInfo = z.infer<typeof LockFile>;
 
 export function lockPath(root: string, packDir: string): string {
@@ -31,7 +32,12 @@ export function readLock(file: string): LockInfo | undefined {
 /** The live lock on a pack, if a run holds one. */
 export function heldLock(root: string, packDir: string): LockInfo | undefined {
   const info = readLock(lockPath(root, packDir));
-  return info && isProcessRunning(info.pid) ? info : undefined;
+  return info && isHolderAlive(info) ? info : undefined;
+}
+
+/** The run that wrote the lock is still running: its pid is alive and started when the lock says. */
+function isHolderAlive(info: LockInfo): boolean {
+  return isSameProcess({ pid: info.pid, startTime: info.startTime });
 }
 
 export interface PackLock {
@@ -44,7 +50,7 @@ export interface PackLock {
 export function acquireLock(root: string, packDir: string, run: string): PackLock {
   const file = lockPath(root, packDir);
   mkdirSync(path.dirname(file), { recursive: true });
-  const info: LockInfo = { pid: process.pid, run, pack: path.resolve(packDir), startedAt: new Date().toISOString() };
+  const info: LockInfo = { pid: process.pid, startTime: processStartTime(process.pid), run, pack: path.resolve(packDir), startedAt: new Date().toISOString() };
   let tookOverFrom: LockInfo | undefined;
   for (let attempt = 0; attempt < 2; attempt++) {
     let fd: number;
@@ -53,7 +59,7 @@ export function acquireLock(root: string, packDir: string, run: string): PackLoc
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = readLock(file);
-      if (holder && isProcessRunning(holder.pid)) {
+      if (holder && isHolderAlive(holder)) {
         throw new UserError(`${path.basename(packDir)} is already running (run ${holder.run}, pid ${holder.pid}, since ${holder.startedAt}); stop that run first`);
       }
       tookOverFrom = holder;

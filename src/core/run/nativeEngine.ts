@@ -32,7 +32,8 @@ export async function measureTarget(ctx: RunContext, repeat: number): Promise<Me
       python: ctx.python,
       timeoutMs: ctx.timeoutMs,
       signal: ctx.signal,
-      onSpawn: (pid) => ctx.journal.append({ type: 'process', run: ctx.run, pid }),
+      env: ctx.processes.env,
+      onSpawn: ctx.processes.track,
     });
     ctx.reporter.processDone?.(proc.durationMs);
     ctx.reporter.log(`measure.py: ${Math.round(proc.durationMs)} ms, exit ${proc.exitCode ?? (proc.timedOut ? 'timeout' : 'killed')}`);
@@ -87,10 +88,10 @@ export async function runNativeTrial(ctx: RunContext, options: NativeOptions & {
 
   const proc = await runProcess(ctx.python, [proposal], {
     cwd: ctx.pack,
-    env: { EXPERIMENT_TARGET: ctx.target },
+    env: { ...ctx.processes.env, EXPERIMENT_TARGET: ctx.target },
     timeoutMs: ctx.timeoutMs,
     signal: ctx.signal,
-    onSpawn: (pid) => ctx.journal.append({ type: 'process', run: ctx.run, pid }),
+    onSpawn: ctx.processes.track,
     onStdout: ctx.reporter.output,
     onStderr: ctx.reporter.output,
   });

@@ -5,21 +5,23 @@
  * A trial that stalls past its time is stopped here: loop.py is ended, the target restored, the
  * trial logged as a timeout, and a fresh loop.py goes on with the remaining proposals.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { endGroups, killTree, runProcess, type RunResult } from '../process';
-import { normaliseStatus } from '../results/columns';
+import { runProcess, type RunResult } from '../process';
 import type { Trial } from '../results/model';
-import { parseResults } from '../results/parse';
 import { describeProcessEnd, MAX_CONSECUTIVE_ERRORS, type RunContext, type RunSummary, type TrialOutcome } from './context';
 import { nowIso, type TrialEndStatus, type TrialRecord } from './journal';
-import { appendRow, lineCount, readDialect } from './resultsWriter';
+import { appendRow, fileLineCount, readDialect } from './resultsWriter';
+import { pairRows, rowDecision, rowsAfter } from './rowPairing';
+import { makeShimFolder } from './shimFolder';
 import { restoreFile } from './snapshots';
 import { SHIM_MODULE, SHIM_MODULE_NAME, shimStub } from './shimSource';
 
-/** Beyond the proposal's and the measurement's own time, what a trial may take before it counts as stalled. */
-const STALL_GRACE_MS = 10_000;
+/**
+ * Beyond one process's own time (measure.py's, or the proposal's, which the shim enforces), what loop.py
+ * may take between two signs of progress before it counts as stalled: its own bookkeeping only.
+ */
+const STALL_GRACE_MS = 5000;
 const PROGRESS_LINE = /^(BASELINE|TRIAL\s+\d+|FINAL)\b/;
 
 interface Segment {
@@ -28,14 +30,6 @@ interface Segment {
   sawBaseline: boolean;
   baseline?: number;
   final?: number;
-}
-
-function countLines(file: string): number {
-  try {
-    return lineCount(readFileSync(file, 'utf8'));
-  } catch {
-    return 0;
-  }
 }
 
 function writeShims(ctx: RunContext, dir: string, from: number): string[] {
@@ -63,9 +57,10 @@ function writeShims(ctx: RunContext, dir: string, from: number): string[] {
 }
 
 export async function runPackEngine(ctx: RunContext): Promise<RunSummary> {
-  const shimDir = mkdtempSync(path.join(tmpdir(), 'autoexp-shims-'));
+  const shimDir = makeShimFolder();
+  ctx.processes.removeIfKilled(shimDir);
   const summary: RunSummary = { run: ctx.run, engine: 'pack', status: 'finished', trials: [] };
-  let linesSeen = countLines(ctx.resultsFile);
+  let linesSeen = fileLineCount(ctx.resultsFile);
   const ended = new Set<number>();
   try {
     let next = 0;
@@ -74,7 +69,8 @@ export async function runPackEngine(ctx: RunContext): Promise<RunSummary> {
       linesSeen = reconcile(ctx, summary, ended, linesSeen);
       if (segment.baseline !== undefined && summary.baseline === undefined) summary.baseline = segment.baseline;
       if (segment.final !== undefined) summary.best = segment.final;
-      await killLeftovers(ctx);
+      // A proposal's child that left loop.py's process group must not write after the restores below.
+      ctx.processes.killStrays();
       const open = startedTrials(ctx).filter((t) => !ended.has(t.trial));
       const cancelled = ctx.signal?.aborted ?? false;
       for (const trial of open) {
@@ -83,14 +79,14 @@ export async function runPackEngine(ctx: RunContext): Promise<RunSummary> {
         endOpenTrial(ctx, summary, ended, trial, status, reason);
       }
       // loop.py is gone: every row now in the log is accounted for, ours included.
-      linesSeen = countLines(ctx.resultsFile);
+      linesSeen = fileLineCount(ctx.resultsFile);
       if (cancelled) return { ...summary, status: 'cancelled', message: 'cancelled' };
       if (segment.proc.spawnError) return { ...summary, status: 'error', message: `${ctx.python}: cannot start (${segment.proc.spawnError})` };
       // loop.py finished its own way: its rows and its output are the run.
       if (!segment.stalled && segment.proc.exitCode === 0) break;
       const startedHere = startedTrials(ctx).filter((t) => t.trial > next).map((t) => t.trial);
       if (startedHere.length === 0) {
-        const why = segment.stalled ? `no progress within ${(2 * ctx.timeoutMs + STALL_GRACE_MS) / 1000} s` : describeProcessEnd('loop.py', segment.proc.exitCode, segment.proc.stderr);
+        const why = segment.stalled ? `no progress within ${(ctx.timeoutMs + STALL_GRACE_MS) / 1000} s` : describeProcessEnd('loop.py', segment.proc.exitCode, segment.proc.stderr);
         return { ...summary, status: 'error', message: segment.sawBaseline ? `loop.py stopped before its next trial: ${why}` : `baseline failed: ${why}` };
       }
       if (!segment.stalled) return { ...summary, status: 'error', message: describeProcessEnd('loop.py', segment.proc.exitCode, segment.proc.stderr) };
@@ -112,9 +108,10 @@ function trailingErrors(trials: TrialOutcome[]): number {
 
 async function runSegment(ctx: RunContext, shims: string[], onTrialLine: () => void): Promise<Segment> {
   const segment = { stalled: false, sawBaseline: false } as Segment;
-  const stallMs = 2 * ctx.timeoutMs + STALL_GRACE_MS;
+  const stallMs = ctx.timeoutMs + STALL_GRACE_MS;
   let lastProgress = performance.now();
-  let pid: number | undefined;
+  let lastSteps = trialSteps(ctx);
+  const stall = new AbortController();
   let pending = '';
   const onLine = (line: string) => {
     if (!PROGRESS_LINE.test(line)) return;
@@ -129,20 +126,24 @@ async function runSegment(ctx: RunContext, shims: string[], onTrialLine: () => v
     if (final && Number.isFinite(Number(final[1]))) segment.final = Number(final[1]);
     if (/^TRIAL/.test(line)) onTrialLine();
   };
-  const watchdog = setInterval(() => {
+  // A shim starting or finishing its proposal is progress too: a measurement then has its own time.
+  const stallCheck = setInterval(() => {
+    const steps = trialSteps(ctx);
+    if (steps !== lastSteps) {
+      lastSteps = steps;
+      lastProgress = performance.now();
+    }
     if (performance.now() - lastProgress > stallMs && !segment.stalled) {
       segment.stalled = true;
-      killTree(pid);
+      stall.abort();
     }
   }, 250);
   try {
     segment.proc = await runProcess(ctx.python, [path.join(ctx.pack, 'loop.py'), ...shims.flatMap((s) => ['--proposal', s])], {
       cwd: ctx.pack,
-      signal: ctx.signal,
-      onSpawn: (p) => {
-        pid = p;
-        ctx.journal.append({ type: 'process', run: ctx.run, pid: p });
-      },
+      env: ctx.processes.env,
+      signal: ctx.signal ? AbortSignal.any([ctx.signal, stall.signal]) : stall.signal,
+      onSpawn: ctx.processes.track,
       onStdout: (chunk) => {
         ctx.reporter.output(chunk);
         const lines = (pending + chunk).split(/\r?\n/);
@@ -153,10 +154,16 @@ async function runSegment(ctx: RunContext, shims: string[], onTrialLine: () => v
     });
     if (pending) onLine(pending);
   } finally {
-    clearInterval(watchdog);
+    clearInterval(stallCheck);
   }
   ctx.reporter.log(`loop.py: ${Math.round(segment.proc.durationMs)} ms, exit ${segment.proc.exitCode ?? (segment.stalled ? 'stalled' : 'killed')}`);
   return segment;
+}
+
+/** How far the shims have got: trials started, and proposals finished. */
+function trialSteps(ctx: RunContext): number {
+  const trials = ctx.journal.read().runs.find((r) => r.id === ctx.run)?.trials ?? [];
+  return trials.length + trials.filter((t) => t.candidate !== undefined).length;
 }
 
 function startedTrials(ctx: RunContext): TrialRecord[] {
@@ -168,32 +175,15 @@ function startedTrials(ctx: RunContext): TrialRecord[] {
  * proposal name when the log has one), and ends each paired trial in the journal.
  */
 function reconcile(ctx: RunContext, summary: RunSummary, ended: Set<number>, linesSeen: number): number {
-  let text: string;
-  try {
-    text = readFileSync(ctx.resultsFile, 'utf8');
-  } catch {
-    return linesSeen;
-  }
-  const log = parseResults(text, ctx.resultsFile);
-  const rows = log.trials.filter((t) => t.line > linesSeen);
+  const rows = rowsAfter(ctx.resultsFile, linesSeen);
   if (rows.length === 0) return linesSeen;
-  const open = startedTrials(ctx).filter((t) => !ended.has(t.trial) && t.candidate !== undefined);
-  let last = linesSeen;
-  for (const row of rows) {
-    const i = row.proposal ? open.findIndex((t) => t.proposal === row.proposal) : 0;
-    const trial = open[i >= 0 ? i : 0];
-    if (!trial) break;
-    open.splice(open.indexOf(trial), 1);
-    endFromRow(ctx, summary, ended, trial, row);
-    last = row.line;
-  }
-  return last;
+  const pairs = pairRows(rows, startedTrials(ctx).filter((t) => !ended.has(t.trial) && t.candidate !== undefined));
+  for (const { trial, row } of pairs) endFromRow(ctx, summary, ended, trial, row);
+  return pairs.length ? pairs[pairs.length - 1].row.line : linesSeen;
 }
 
 function endFromRow(ctx: RunContext, summary: RunSummary, ended: Set<number>, trial: TrialRecord, row: Trial): void {
-  const normalised = row.status ?? normaliseStatus(row.statusWord);
-  const status: TrialEndStatus = normalised === 'kept' || normalised === 'reverted' ? normalised : 'error';
-  const reason = status === 'error' ? row.description || row.statusWord || 'error' : undefined;
+  const { status, reason } = rowDecision(row);
   ctx.journal.append({ type: 'trial-end', run: ctx.run, trial: trial.trial, status, reason, oldScore: row.oldScore, newScore: row.score, resultsLine: row.line, at: nowIso() });
   record(ctx, summary, ended, { trial: trial.trial, proposal: trial.proposal, status, reason, oldScore: row.oldScore, newScore: row.score });
 }
@@ -214,9 +204,4 @@ function record(ctx: RunContext, summary: RunSummary, ended: Set<number>, outcom
   ended.add(outcome.trial);
   summary.trials.push(outcome);
   ctx.reporter.trialDone?.(outcome.trial, ctx.proposals.length, outcome.status);
-}
-
-/** A shim killed before it could stop its proposal leaves the proposal's group behind: end it. */
-async function killLeftovers(ctx: RunContext): Promise<void> {
-  await endGroups(ctx.journal.read().runs.find((r) => r.id === ctx.run)?.pids ?? []);
 }

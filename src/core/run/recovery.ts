@@ -1,47 +1,76 @@
 /**
  * After a crash (the CLI or VS Code killed mid-trial): a run with no end whose process is gone left a
- * trial unfinished. Its leftover processes are ended, its target is put back to the trial's "before"
- * snapshot, and the journal marks the trial and the run interrupted.
+ * trial unfinished. Its processes still alive are killed first, so nothing of it writes after this.
+ * Then results.tsv decides: a trial whose row was written ends as the row says (kept: the candidate
+ * stays; otherwise the "before" snapshot is put back); a trial with no row is put back to its
+ * "before" snapshot. The journal marks the run interrupted.
  */
 import * as path from 'node:path';
-import { isGroupRunning, isProcessRunning, signalGroup } from '../process';
-import { Journal, nowIso, readJournal } from './journal';
+import { isSameProcess } from '../processTable';
+import { Journal, nowIso, readJournal, type RunRecord, type TrialEndStatus, type TrialRecord } from './journal';
+import { pairRows, rowDecision, rowsAfter } from './rowPairing';
+import { killRunProcesses } from './runProcesses';
 import { SnapshotStore, restoreFile } from './snapshots';
 
 export interface Recovered {
   run: string;
   slug: string;
   trial?: number;
+  /** Set when the trial's row was in results.tsv and decided its end. */
+  status?: TrialEndStatus;
   /** The file put back, when it had changed. */
   restored?: string;
+  /** Processes of the dead run that were still running and were killed. */
+  killed?: number;
 }
 
 export function recoverInterrupted(root: string, packDir?: string): Recovered[] {
   const contents = readJournal(root);
-  const stale = contents.runs.filter((r) => r.status === undefined && !isProcessRunning(r.pid) && (!packDir || path.resolve(r.pack) === path.resolve(packDir)));
+  const stale = contents.runs.filter(
+    (r) => r.status === undefined && !isSameProcess({ pid: r.pid, startTime: r.startTime }) && (!packDir || path.resolve(r.pack) === path.resolve(packDir)),
+  );
   if (stale.length === 0) return [];
   const journal = new Journal(root);
   const store = new SnapshotStore(root);
-  const recovered: Recovered[] = [];
-  for (const run of stale) {
-    // At once and for good: a proposal still writing must not land after the restore.
-    for (const pid of run.pids) if (isGroupRunning(pid)) signalGroup(pid, 'SIGKILL');
-    const open = run.trials.filter((t) => t.status === undefined);
-    if (open.length === 0) recovered.push({ run: run.id, slug: run.slug });
-    for (const trial of open) {
-      const restored = store.has(trial.before) && restoreFile(store, trial.before, trial.target) ? trial.target : undefined;
+  return stale.flatMap((run) => recoverRun(run, journal, store));
+}
+
+function recoverRun(run: RunRecord, journal: Journal, store: SnapshotStore): Recovered[] {
+  const killed = killRunProcesses(run.id, run.processes) || undefined;
+  const open = run.trials.filter((t) => t.status === undefined);
+  const rows = unclaimedRows(run);
+  const pairs = pairRows(rows, open.filter((t) => t.candidate !== undefined));
+  const recovered: Recovered[] = open.length === 0 ? [{ run: run.id, slug: run.slug, killed }] : [];
+  // In order: each trial started from the one before it, so the last one's end is what stays.
+  for (const trial of open) {
+    const row = pairs.find((p) => p.trial === trial)?.row;
+    const put = (hash: string | undefined) => (hash && store.has(hash) && restoreFile(store, hash, trial.target) ? trial.target : undefined);
+    if (!row) {
+      const restored = put(trial.before);
       journal.append({ type: 'trial-end', run: run.id, trial: trial.trial, status: 'interrupted', reason: 'the run was killed during this trial', restored, at: nowIso() });
-      recovered.push({ run: run.id, slug: run.slug, trial: trial.trial, restored });
+      recovered.push({ run: run.id, slug: run.slug, trial: trial.trial, restored, killed });
+      continue;
     }
-    journal.append({ type: 'run-end', run: run.id, status: 'interrupted', message: 'the process running it was killed', at: nowIso() });
+    const { status, reason } = rowDecision(row);
+    const restored = put(status === 'kept' ? trial.candidate : trial.before);
+    journal.append({ type: 'trial-end', run: run.id, trial: trial.trial, status, reason, oldScore: row.oldScore, newScore: row.score, restored, resultsLine: row.line, at: nowIso() });
+    recovered.push({ run: run.id, slug: run.slug, trial: trial.trial, status, restored, killed });
   }
+  journal.append({ type: 'run-end', run: run.id, status: 'interrupted', message: 'the process running it was killed', at: nowIso() });
   return recovered;
+}
+
+/** Rows written after everything the run's journal accounts for: the rows of its open trials. */
+function unclaimedRows(run: RunRecord) {
+  if (run.resultsLines === undefined) return [];
+  const claimed = Math.max(run.resultsLines, ...run.trials.map((t: TrialRecord) => t.resultsLine ?? 0));
+  return rowsAfter(path.join(run.pack, 'results.tsv'), claimed);
 }
 
 export function describeRecovery(item: Recovered, root: string): string {
   const where = item.trial === undefined ? `run ${item.run}` : `trial ${item.trial} of run ${item.run}`;
-  return item.restored
-    ? `${item.slug}: ${where} was interrupted; restored ${path.relative(root, item.restored)} from its snapshot`
-    : `${item.slug}: ${where} was interrupted; nothing needed restoring`;
+  const killed = item.killed ? `; ended ${item.killed} of its processes still running` : '';
+  const what = item.restored ? `restored ${path.relative(root, item.restored)} from its snapshot` : 'nothing needed restoring';
+  if (item.status) return `${item.slug}: ${where} was interrupted after results.tsv logged it ${item.status}; ${what}${killed}`;
+  return `${item.slug}: ${where} was interrupted; ${what}${killed}`;
 }
-

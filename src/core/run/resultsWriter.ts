@@ -65,6 +65,15 @@ export function lineCount(text: string): number {
   return n + (text.length > 0 && !text.endsWith('\n') ? 1 : 0);
 }
 
+/** lineCount of a file; 0 when it cannot be read. */
+export function fileLineCount(file: string): number {
+  try {
+    return lineCount(readFileSync(file, 'utf8'));
+  } catch {
+    return 0;
+  }
+}
+
 /** A cell can hold neither a tab nor a line break: they would split the row. */
 function cell(text: string): string {
   return text.replace(/[\t\r\n]+/g, ' ').trim();

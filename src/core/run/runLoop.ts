@@ -15,8 +15,11 @@ import { acquireLock } from './lock';
 import { runNativeEngine } from './nativeEngine';
 import { runPackEngine } from './packEngine';
 import { describeRecovery, recoverInterrupted } from './recovery';
-import { readDialect } from './resultsWriter';
+import { fileLineCount, readDialect } from './resultsWriter';
+import { RunProcesses } from './runProcesses';
+import { removeDeadShimFolders } from './shimFolder';
 import { SnapshotStore } from './snapshots';
+import { processStartTime } from '../processTable';
 
 export interface RunLoopOptions {
   pack: string;
@@ -81,12 +84,27 @@ export async function openRun(options: OpenRunOptions): Promise<OpenRun> {
   if (options.engine === 'pack' && !existsSync(path.join(pack, 'loop.py'))) throw new UserError(`${path.join(pack, 'loop.py')}: not found; use --engine native`);
 
   const root = journalRoot(pack);
+  removeDeadShimFolders();
   const recovered = recoverInterrupted(root, pack).map((r) => describeRecovery(r, root));
   for (const line of recovered) options.reporter.line(`autoexp: ${line}`);
   const run = newRunId();
   const lock = acquireLock(root, pack, run);
   const journal = new Journal(root);
-  journal.append({ type: 'run-start', run, pack, slug, engine: options.engine, proposals: options.proposals.map((p) => path.basename(p)), target: target.path, pid: process.pid, at: nowIso() });
+  const resultsFile = path.join(pack, 'results.tsv');
+  journal.append({
+    type: 'run-start',
+    run,
+    pack,
+    slug,
+    engine: options.engine,
+    proposals: options.proposals.map((p) => path.basename(p)),
+    target: target.path,
+    pid: process.pid,
+    startTime: processStartTime(process.pid),
+    resultsLines: fileLineCount(resultsFile),
+    at: nowIso(),
+  });
+  const processes = new RunProcesses(journal, run, options.python);
   const ctx: RunContext = {
     run,
     pack,
@@ -99,13 +117,16 @@ export async function openRun(options: OpenRunOptions): Promise<OpenRun> {
     journal,
     store: new SnapshotStore(root),
     reporter: options.reporter,
-    resultsFile: path.join(pack, 'results.tsv'),
+    resultsFile,
+    processes,
   };
   return {
     ctx,
     recovered,
     close(summary) {
       try {
+        // Nothing the run started may outlive it.
+        processes.close();
         journal.append({ type: 'run-end', run, status: summary.status, message: summary.message, best: summary.best, at: nowIso() });
       } finally {
         lock.release();

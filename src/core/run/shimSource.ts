@@ -143,8 +143,29 @@ def on_alarm(signum, frame):
     raise ProposalTimeout()
 
 
+def has_children():
+    try:
+        for task in os.listdir("/proc/self/task"):
+            with open("/proc/self/task/%s/children" % task) as f:
+                if f.read().strip():
+                    return True
+    except OSError:
+        return True  # cannot tell cheaply: look properly
+    return False
+
+
+def end_children():
+    """What the proposal started and left running ends with it (Linux /proc): it must not write later."""
+    if not has_children():
+        return
+    for pid in descendants(os.getpid()):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
 def descendants(root):
-    """Processes the proposal started (Linux /proc); a timeout ends them with it."""
     children = {}
     try:
         entries = [e for e in os.listdir("/proc") if e.isdigit()]
@@ -206,13 +227,9 @@ def main(config):
     except ProposalTimeout:
         timed_out = True
         code = None
-        for pid in descendants(os.getpid()):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
+        end_children()
     candidate = put(read(real_target) or b"")
     after = capture(real_target, state)
     touched = changed(state, after, real_target)

@@ -1,0 +1,119 @@
+/**
+ * What the system says about other processes: alive or not, when each started, its group, its
+ * environment. A pid alone names a process only until it is reused, so every record of a process a
+ * run started pairs the pid with its start time (field 22 of /proc/<pid>/stat, clock ticks since
+ * boot), and nothing is killed unless both still match. Without /proc (macOS) the start time is
+ * unknown and a pid is all there is.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** A process as a journal or a lock records it. */
+export interface ProcessId {
+  pid: number;
+  /** Clock ticks after boot at which it started; undefined where /proc is missing. */
+  startTime?: number;
+}
+
+interface Stat {
+  state: string;
+  pgid: number;
+  startTime: number;
+}
+
+function readStat(pid: number | string): Stat | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // The command name (field 2) is in parentheses and may hold spaces or parentheses itself.
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return { state: fields[0], pgid: Number(fields[2]), startTime: Number(fields[19]) };
+}
+
+const hasProc = (() => {
+  try {
+    readFileSync('/proc/self/stat');
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+export function processStartTime(pid: number): number | undefined {
+  return readStat(pid)?.startTime;
+}
+
+/** The pid with its start time, as a record of it should hold. */
+export function identify(pid: number): ProcessId {
+  return { pid, startTime: processStartTime(pid) };
+}
+
+/**
+ * Whether a pid is a live process. A zombie (exited, not yet reaped: common in containers whose init
+ * does not reap) counts as gone.
+ */
+export function isProcessRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    // EPERM: it exists, it is just not ours.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  if (!hasProc) return true;
+  const stat = readStat(pid);
+  return stat !== undefined && stat.state !== 'Z' && stat.state !== 'X';
+}
+
+/** Whether the recorded process is still the one running under its pid (not a later one that reused it). */
+export function isSameProcess(id: ProcessId): boolean {
+  if (!isProcessRunning(id.pid)) return false;
+  if (id.startTime === undefined) return true;
+  const now = processStartTime(id.pid);
+  return now === undefined || now === id.startTime;
+}
+
+/** Whether any process of a process group is still running (zombies aside). */
+export function isGroupRunning(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+  } catch {
+    return false;
+  }
+  if (!hasProc) return true;
+  return livePids().some((pid) => {
+    const stat = readStat(pid);
+    return stat !== undefined && stat.pgid === pgid && stat.state !== 'Z' && stat.state !== 'X';
+  });
+}
+
+function livePids(): number[] {
+  try {
+    return readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Live processes whose environment holds exactly `name=value`: every process a run started carries
+ * its run's id this way, even one that left the run's process groups. A process can only read the
+ * environment of its own user's processes, which is all a run can have started.
+ */
+export function processesWithEnv(name: string, value: string): number[] {
+  const entry = Buffer.from(`\0${name}=${value}\0`);
+  const found: number[] = [];
+  for (const pid of livePids()) {
+    if (pid === process.pid) continue;
+    let environ: Buffer;
+    try {
+      environ = readFileSync(`/proc/${pid}/environ`);
+    } catch {
+      continue;
+    }
+    // A leading NUL so the first variable matches like the others.
+    if (Buffer.concat([Buffer.from([0]), environ]).includes(entry) && isProcessRunning(pid)) found.push(pid);
+  }
+  return found;
+}

@@ -1,0 +1,111 @@
+/**
+ * A run's processes die with it. Every process a run starts carries the run's id in its environment
+ * (AUTOEXP_RUN_ID, inherited by all it starts in turn) and is recorded in the journal with its start
+ * time. A watchdog (./watchdogSource.ts) kills them all if the run's own process dies, even by
+ * kill -9; the run kills any left at its end; and the next start kills those of a dead run before it
+ * restores anything (./recovery.ts).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { signalGroup } from '../process';
+import { identify, isGroupRunning, isProcessRunning, isSameProcess, processesWithEnv, type ProcessId } from '../processTable';
+import type { Journal } from './journal';
+import { WATCHDOG_SOURCE } from './watchdogSource';
+
+export const RUN_ID_VAR = 'AUTOEXP_RUN_ID';
+
+/** How long a dead run's processes may take to die before recovery goes on regardless. */
+const KILL_LIMIT_MS = 3000;
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** A recorded group is the run's while its leader is gone (the group id cannot be reused while any of it lives) or still the same process. */
+function isRunsGroup(leader: ProcessId): boolean {
+  return !isProcessRunning(leader.pid) || isSameProcess(leader);
+}
+
+/**
+ * Kills every live process of a run: those carrying its id, and the recorded groups that are still
+ * its own. Waits until they are gone. Returns how many were killed.
+ */
+export function killRunProcesses(run: string, groups: ProcessId[]): number {
+  const killed = new Set<number>();
+  const deadline = performance.now() + KILL_LIMIT_MS;
+  for (;;) {
+    const tagged = processesWithEnv(RUN_ID_VAR, run);
+    const live = groups.filter((g) => isRunsGroup(g) && isGroupRunning(g.pid));
+    if ((tagged.length === 0 && live.length === 0) || performance.now() > deadline) return killed.size;
+    for (const g of live) {
+      signalGroup(g.pid, 'SIGKILL');
+      killed.add(g.pid);
+    }
+    for (const pid of tagged) {
+      try {
+        process.kill(pid, 'SIGKILL');
+        killed.add(pid);
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+    sleepSync(10);
+  }
+}
+
+/** The processes of the run going on in this process. */
+export class RunProcesses {
+  /** To add to every child's environment. */
+  readonly env: Record<string, string>;
+  private readonly groups: ProcessId[] = [];
+  private readonly watchdog: ChildProcess | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly journal: Journal,
+    private readonly run: string,
+    python: string,
+  ) {
+    this.env = { [RUN_ID_VAR]: run };
+    try {
+      this.watchdog = spawn(python, ['-I', '-S', '-c', WATCHDOG_SOURCE, RUN_ID_VAR, run], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+      // A watchdog that cannot start leaves the next start's recovery as the safety net.
+      this.watchdog.on('error', () => undefined);
+      this.watchdog.stdin?.on('error', () => undefined);
+      this.watchdog.unref();
+      (this.watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+    } catch {
+      this.watchdog = undefined;
+    }
+  }
+
+  /** Records a process group the run started: in the journal, for the next start, and with the watchdog. */
+  readonly track = (pid: number): void => {
+    const id = identify(pid);
+    this.groups.push(id);
+    this.journal.append({ type: 'process', run: this.run, pid, startTime: id.startTime });
+    this.tell({ group: pid, start: id.startTime ?? null });
+  };
+
+  /** A temporary folder the watchdog removes if the run dies before it does. */
+  removeIfKilled(folder: string): void {
+    this.tell({ folder });
+  }
+
+  /** Kills whatever of the run is still running. */
+  killStrays(): number {
+    return killRunProcesses(this.run, this.groups);
+  }
+
+  /** The run is over: nothing of it may outlive it, and the watchdog can go. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.killStrays();
+    this.tell({ end: true });
+    this.watchdog?.stdin?.end();
+  }
+
+  private tell(message: object): void {
+    if (this.watchdog?.stdin?.writable) this.watchdog.stdin.write(`${JSON.stringify(message)}\n`);
+  }
+}

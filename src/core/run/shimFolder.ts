@@ -1,0 +1,36 @@
+/**
+ * The pack engine's temporary folder of shims. Its name carries the pid and start time of the process
+ * that made it, so a later start can tell the folders of runs killed with kill -9 (which never
+ * cleaned up) from those of runs still going, and remove only the former.
+ */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { identify, isSameProcess } from '../processTable';
+
+const PREFIX = 'autoexp-shims-';
+const NAME = /^autoexp-shims-(\d+)-(\d+)-/;
+
+export function makeShimFolder(): string {
+  const me = identify(process.pid);
+  return mkdtempSync(path.join(tmpdir(), `${PREFIX}${me.pid}-${me.startTime ?? 0}-`));
+}
+
+/** Removes the shim folders whose process is gone; returns them. */
+export function removeDeadShimFolders(): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(tmpdir());
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const entry of entries) {
+    const owner = NAME.exec(entry);
+    if (!owner || isSameProcess({ pid: Number(owner[1]), startTime: Number(owner[2]) || undefined })) continue;
+    const folder = path.join(tmpdir(), entry);
+    rmSync(folder, { recursive: true, force: true });
+    removed.push(folder);
+  }
+  return removed;
+}
