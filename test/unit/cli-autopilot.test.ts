@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, watch } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
-import { isProcessRunning } from '../../src/core/process';
+import { isProcessRunning } from '../../src/core/processTable';
 import { readJournal, runsOfPack } from '../../src/core/run/journal';
 import { FIXTURES, REPO_ROOT, tempDir } from './helpers';
 import { BASELINE, FIXED, smokeRepo } from './support/smokeRepo';
