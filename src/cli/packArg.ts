@@ -14,6 +14,6 @@ export async function packFolder(cwd: string, arg: string): Promise<string> {
     throw new UserError(`${dir}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : `cannot read (${(err as NodeJS.ErrnoException).code})`}`);
   }
   if (!stat.isDirectory()) throw new UserError(`${dir}: not a folder; PACK is a pack folder such as atris/experiments/<slug>`);
-  if (!(await holdsRequiredFile(dir))) throw new UserError(`${dir}: not a pack (it holds none of ${REQUIRED_FILES.join(', ')})`);
+  if (!holdsRequiredFile(dir)) throw new UserError(`${dir}: not a pack (it holds none of ${REQUIRED_FILES.join(', ')})`);
   return dir;
 }
