@@ -14,20 +14,6 @@ export async function packFolder(cwd: string, arg: string): Promise<string> {
     throw new UserError(`${dir}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : `cannot read (${(err as NodeJS.ErrnoException).code})`}`);
   }
   if (!stat.isDirectory()) throw new UserError(`${dir}: not a folder; PACK is a pack folder such as atris/experiments/<slug>`);
-  if (!(await holdsRequiredFile(dir))) throw new UserError(`${dir}: not a pack (it holds none of ${REQUIRED_FILES.join(', ')})`);
-  return dir;
-}
-
-export async function existingFolder(cwd: string, arg: string): Promise<string> {
-  const dir = path.resolve(cwd, arg);
-  try {
-    const stat = await fs.stat(dir);
-    if (!stat.isDirectory()) throw new UserError(`${dir}: not a folder`);
-    await fs.readdir(dir);
-  } catch (err) {
-    if (err instanceof UserError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(`${dir}: ${code === 'ENOENT' ? 'no such folder' : `cannot read (${code})`}`);
-  }
+  if (!holdsRequiredFile(dir)) throw new UserError(`${dir}: not a pack (it holds none of ${REQUIRED_FILES.join(', ')})`);
   return dir;
 }

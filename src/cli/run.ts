@@ -5,8 +5,8 @@ import type { CliIO } from './io';
 type Command = (args: string[], io: CliIO) => Promise<number>;
 
 /**
- * Commands load on demand: `autoexp validate` in CI should not pay for starting execa, zod and
- * simple-git it never uses.
+ * Commands load on demand, and all but validate from their own bundle (dist/cli-commands.cjs):
+ * `autoexp validate` in CI should not pay for parsing or starting execa, zod and simple-git.
  */
 const COMMANDS: Record<string, { load: () => Promise<Command>; usage: string; help?: string }> = {
   validate: {
