@@ -56,7 +56,7 @@ describe('autoexp run', () => {
     const { pack } = smokeRepo();
     const cases: Array<[string[], number, RegExp]> = [
       [['run', pack, '-p', 'fix_patch.py', '--engine', 'fast'], 2, /^autoexp: autoexp run: --engine is pack or native, got "fast"\n$/],
-      [['run', pack, '-p', 'fix_patch.py', '--repeat', '0'], 2, /^autoexp: autoexp run: --repeat takes a whole number of at least 1, got "0"\n$/],
+      [['run', pack, '-p', 'fix_patch.py', '--repeat', '0'], 2, /^autoexp: autoexp run: --repeat must be a whole number of at least 1, got "0"\n$/],
       [['run', pack, '-p', 'fix_patch.py', '--engine', 'pack', '--margin', '0.1'], 2, /--repeat, --margin and --direction belong to the native engine/],
       [['run', pack], 2, /: no proposal to run; name one or more \(--proposal P\)\n$/],
       [['run', pack, '-p', 'nope.py'], 1, /smoke-keep-revert\/nope\.py: proposal not found\n$/],

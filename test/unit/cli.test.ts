@@ -107,7 +107,7 @@ describe('usage errors exit 2 with one line', () => {
     [['validate', '--nope'], /^autoexp: autoexp validate: Unknown option '--nope'/],
     [['results', 'a', 'b'], /^autoexp: autoexp results: expected one PACK, got 2/],
     [['results'], /^autoexp: autoexp results: missing PACK/],
-    [['measure', '.', '--timeout', 'soon'], /^autoexp: autoexp measure: --timeout takes a positive number of seconds, got "soon"/],
+    [['measure', '.', '--timeout', 'soon'], /^autoexp: autoexp measure: --timeout must be a positive number of seconds, got "soon"/],
     [['new', 'Not_A_Slug'], /^autoexp: Not_A_Slug: "Not_A_Slug" is not a lowercase-hyphen slug/],
   ];
   for (const [args, message] of cases) {
