@@ -2,9 +2,10 @@
  * One run of a pack's loop, whichever engine: checks the pack, recovers what a crashed run left, takes
  * the pack's lock, journals the run's start and end, and hands over to the engine.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
+import { resolveProposals } from '../proposals';
 import { isPlaceholderScript } from '../validation/extendedRules';
 import { resolveTarget } from '../target';
 import type { Direction } from '../results/model';
@@ -20,8 +21,10 @@ import { SnapshotStore } from './snapshots';
 
 export interface RunLoopOptions {
   pack: string;
-  /** Proposal files, absolute or relative to the pack; run in this order. */
+  /** Proposal files, absolute or relative (./../proposals.ts says where they are looked for); run in this order. */
   proposals: string[];
+  /** The folder a relative proposal is looked for first, as loop.py does; the pack when absent. */
+  cwd?: string;
   python: string;
   /** Undefined: the pack engine, unless loop.py is still the template's stub. */
   engine?: Engine;
@@ -41,21 +44,11 @@ export function chooseEngine(pack: string, asked: Engine | undefined): { engine:
   return { engine: 'pack' };
 }
 
-function resolveProposals(pack: string, proposals: string[]): string[] {
-  if (proposals.length === 0) throw new UserError(`${pack}: no proposal to run; name one or more (--proposal P)`, 2);
-  return proposals.map((p) => {
-    const candidates = path.isAbsolute(p) ? [p] : [path.resolve(pack, p), path.resolve(pack, 'proposals', p)];
-    const found = candidates.find((c) => existsSync(c) && statSync(c).isFile());
-    if (!found) throw new UserError(`${candidates[0]}: proposal not found`);
-    return found;
-  });
-}
-
 export async function runLoop(options: RunLoopOptions): Promise<RunSummary & { recovered: string[] }> {
   const pack = path.resolve(options.pack);
   const slug = path.basename(pack);
   if (!existsSync(path.join(pack, 'measure.py'))) throw new UserError(`${path.join(pack, 'measure.py')}: not found; a pack needs measure.py to run`);
-  const proposals = resolveProposals(pack, options.proposals);
+  const proposals = resolveProposals(options.proposals, { cwd: path.resolve(options.cwd ?? pack), pack });
   const target = await resolveTarget(pack);
   if (target.kind === 'unknown') throw new UserError(`${pack}: the bounded target is unknown (${target.reason})`);
   if (!existsSync(target.path)) throw new UserError(`${target.path}: the bounded target does not exist`);
