@@ -1,6 +1,7 @@
-/** A pack's proposals: the `proposals/*.py` scripts, by file name, sorted. */
-import { promises as fs } from 'node:fs';
+/** A pack's proposals: the `proposals/*.py` scripts, by file name, sorted; and finding the one a user names. */
+import { existsSync, promises as fs, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { UserError } from './errors';
 
 export async function listProposals(packDir: string): Promise<string[]> {
   try {
@@ -9,4 +10,21 @@ export async function listProposals(packDir: string): Promise<string[]> {
   } catch {
     return [];
   }
+}
+
+/**
+ * The files of the named proposals. A relative name is looked for where loop.py looks first, the
+ * working folder (`--proposal atris/experiments/x/proposals/p.py` from the repository root), then in
+ * the pack and its proposals/ folder (`--proposal p.py`).
+ */
+export function resolveProposals(names: string[], where: { cwd: string; pack: string }): string[] {
+  if (names.length === 0) throw new UserError(`${where.pack}: no proposal to run; name one or more (--proposal P)`, 2);
+  const folders = [...new Set([where.cwd, where.pack, path.join(where.pack, 'proposals')])];
+  return names.map((name) => {
+    const candidates = path.isAbsolute(name) ? [name] : folders.map((folder) => path.resolve(folder, name));
+    const found = candidates.find((c) => existsSync(c) && statSync(c).isFile());
+    if (found) return found;
+    const looked = path.isAbsolute(name) ? '' : ` (looked in ${folders.join(', ')})`;
+    throw new UserError(`${name}: proposal not found${looked}`);
+  });
 }

@@ -4,13 +4,15 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, unlinkSync } from 'node:fs';
+import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
-import { REPO_ROOT } from './helpers';
-import { BASELINE, FIXED, smokeRepo } from './support/smokeRepo';
+import { REPO_ROOT, writeTree } from './helpers';
+import { BASELINE, FIXED, HEADER, smokeRepo } from './support/smokeRepo';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.cjs');
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 function autoexp(args: string[], cwd: string) {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
@@ -56,10 +58,10 @@ describe('autoexp run', () => {
     const { pack } = smokeRepo();
     const cases: Array<[string[], number, RegExp]> = [
       [['run', pack, '-p', 'fix_patch.py', '--engine', 'fast'], 2, /^autoexp: autoexp run: --engine is pack or native, got "fast"\n$/],
-      [['run', pack, '-p', 'fix_patch.py', '--repeat', '0'], 2, /^autoexp: autoexp run: --repeat takes a whole number of at least 1, got "0"\n$/],
+      [['run', pack, '-p', 'fix_patch.py', '--repeat', '0'], 2, /^autoexp: autoexp run: --repeat must be a whole number of at least 1, got "0"\n$/],
       [['run', pack, '-p', 'fix_patch.py', '--engine', 'pack', '--margin', '0.1'], 2, /--repeat, --margin and --direction belong to the native engine/],
       [['run', pack], 2, /: no proposal to run; name one or more \(--proposal P\)\n$/],
-      [['run', pack, '-p', 'nope.py'], 1, /smoke-keep-revert\/nope\.py: proposal not found\n$/],
+      [['run', pack, '-p', 'nope.py'], 1, new RegExp(`^autoexp: nope\\.py: proposal not found \\(looked in ${escape(REPO_ROOT)}, ${escape(pack)}, ${escape(path.join(pack, 'proposals'))}\\)\n$`)],
     ];
     for (const [args, code, stderr] of cases) {
       const r = autoexp(args, REPO_ROOT);
@@ -79,7 +81,7 @@ describe('autoexp run', () => {
     assert.equal(readFileSync(path.join(pack, 'candidate.py'), 'utf8'), FIXED);
     const reset = autoexp(['reset', pack], REPO_ROOT);
     assert.equal(reset.code, 0, reset.stderr);
-    assert.match(reset.stdout, new RegExp(`^restored ${path.join(pack, 'candidate.py').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} from the run journal \\(the state before trial 1 of run \\S+\\); this pack has no reset\\.py\n$`));
+    assert.match(reset.stdout, new RegExp(`^restored ${escape(path.join(pack, 'candidate.py'))} from the run journal \\(the state before trial 1 of run \\S+\\); this pack has no reset\\.py\n$`));
     assert.equal(readFileSync(path.join(pack, 'candidate.py'), 'utf8'), BASELINE);
   });
 
@@ -102,4 +104,53 @@ describe('autoexp run', () => {
       assert.match(stderr, /smoke-keep-revert: cancelled\n$/);
     });
   }
+});
+
+describe('autoexp run finds a relative proposal where loop.py does: the working folder first, then the pack and proposals/', () => {
+  const PACK = path.join('atris', 'experiments', 'smoke-keep-revert');
+  const TRIALS = 'BASELINE 0.2000\nTRIAL 1 REVERTED score=0.2000 proposal=bad_patch.py\nTRIAL 2 KEPT score=1.0000 proposal=fix_patch.py\nFINAL 1.0000\n';
+  const descriptions = (pack: string) => readFileSync(path.join(pack, 'results.tsv'), 'utf8').trimEnd().split('\n').slice(1).map((row) => row.split('\t')[6]);
+
+  for (const engine of ['pack', 'native']) {
+    test(`${engine} engine, from the repository root: paths from the root`, () => {
+      const { repo, pack } = smokeRepo();
+      const r = autoexp(['run', PACK, '-p', path.join(PACK, 'proposals', 'bad_patch.py'), '-p', path.join(PACK, 'proposals', 'fix_patch.py'), '--engine', engine], repo);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout.split('\n').filter((l) => /^(BASELINE|TRIAL|FINAL)/.test(l)).join('\n') + '\n', TRIALS);
+      assert.equal(readFileSync(path.join(pack, 'candidate.py'), 'utf8'), FIXED);
+    });
+
+    test(`${engine} engine, from inside the pack: a path from the pack and a bare name`, () => {
+      const { pack } = smokeRepo();
+      const r = autoexp(['run', '.', '-p', path.join('proposals', 'bad_patch.py'), '-p', 'fix_patch.py', '--engine', engine], pack);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout.split('\n').filter((l) => /^(BASELINE|TRIAL|FINAL)/.test(l)).join('\n') + '\n', TRIALS);
+    });
+  }
+
+  test('a name found in the working folder wins over the pack\'s proposal of that name, as in loop.py', () => {
+    const { repo, pack } = smokeRepo();
+    writeTree(repo, { 'fix_patch.py': 'import os\nopen(os.environ["EXPERIMENT_TARGET"], "w").write("def count_words(text):\\n    return len(text.split())\\n")\nprint("the copy in the repository root")\n' });
+    const r = autoexp(['run', PACK, '-p', 'fix_patch.py'], repo);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(descriptions(pack), ['the copy in the repository root']);
+  });
+});
+
+describe('autoexp run --engine native writes rows in the log\'s own dialect', () => {
+  test('a CRLF log with Python timestamps gets CRLF rows with Python timestamps and four digits', () => {
+    const { pack } = smokeRepo();
+    const log = path.join(pack, 'results.tsv');
+    const old = `${HEADER}\r\n2026-03-11T11:05:17.887045+00:00\t1\treverted\t0.2000\t0.2000\tbad_patch.py\tapplied bad proposal\r\n`;
+    writeFileSync(log, old);
+    const r = autoexp(['run', '.', '-p', 'bad_patch.py', '-p', 'fix_patch.py', '--engine', 'native'], pack);
+    assert.equal(r.code, 0, r.stderr);
+    const text = readFileSync(log, 'utf8');
+    assert.equal(text.slice(0, old.length), old);
+    const stamp = '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{6})?\\+00:00';
+    assert.match(
+      text.slice(old.length),
+      new RegExp(`^${stamp}\\t1\\treverted\\t0\\.2000\\t0\\.2000\\tbad_patch\\.py\\tapplied bad proposal: count spaces plus one\\r\\n${stamp}\\t2\\tkept\\t0\\.2000\\t1\\.0000\\tfix_patch\\.py\\tapplied good proposal: split on whitespace\\r\\n$`),
+    );
+  });
 });

@@ -107,7 +107,7 @@ describe('usage errors exit 2 with one line', () => {
     [['validate', '--nope'], /^autoexp: autoexp validate: Unknown option '--nope'/],
     [['results', 'a', 'b'], /^autoexp: autoexp results: expected one PACK, got 2/],
     [['results'], /^autoexp: autoexp results: missing PACK/],
-    [['measure', '.', '--timeout', 'soon'], /^autoexp: autoexp measure: --timeout takes a positive number of seconds, got "soon"/],
+    [['measure', '.', '--timeout', 'soon'], /^autoexp: autoexp measure: --timeout must be a positive number of seconds, got "soon"/],
     [['new', 'Not_A_Slug'], /^autoexp: Not_A_Slug: "Not_A_Slug" is not a lowercase-hyphen slug/],
   ];
   for (const [args, message] of cases) {
@@ -158,6 +158,24 @@ describe('autoexp results', () => {
     assert.match(csv.stdout, /"applied bad, ""quoted"" \| piped"/);
     const md = autoexp(['results', dir, '--md']);
     assert.match(md.stdout, /applied bad, "quoted" \\\| piped/);
+  });
+
+  test('each run\'s heading names it once; a run column\'s id follows the number', () => {
+    const text = autoexp(['results', path.join(pack(), 'p')]);
+    assert.equal(text.stdout.split('\n').filter((l) => l.startsWith('run ')).join('|'), 'run 1');
+    const withRuns = writeTree(tempDir(), packFiles('p', { 'results.tsv': 'run\ttrial\tstatus\tscore\nr-a\t1\tkept\t0.5\nr-b\t1\treverted\t0.4\n' }));
+    const two = autoexp(['results', path.join(withRuns, 'p')]);
+    assert.equal(two.stdout.split('\n').filter((l) => l.startsWith('run ')).join('|'), 'run 1 · r-a|run 2 · r-b');
+  });
+
+  test('a header-only log: --json gives baseline and best as null, no runs', () => {
+    const root = writeTree(tempDir(), packFiles('p'));
+    const r = autoexp(['results', path.join(root, 'p'), '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const json = JSON.parse(r.stdout);
+    assert.deepEqual([json.baseline, json.best, json.metric, json.runs, json.counts.kept], [null, null, 'new_score', [], 0]);
+    const statusOnly = writeTree(tempDir(), packFiles('p', { 'results.tsv': 'timestamp\tdecision\tnote\n' }));
+    assert.equal(JSON.parse(autoexp(['results', path.join(statusOnly, 'p'), '--json']).stdout).metric, null);
   });
 
   test('a binary log is refused with one line, exit 1', () => {

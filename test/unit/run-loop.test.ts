@@ -229,14 +229,14 @@ describe('run safety', () => {
     }
   });
 
-  test('native rows follow the log\'s own dialect: a keep/discard log gets keep and discard', async () => {
+  test('native rows follow the log\'s own dialect: a keep/discard log with one digit gets keep, discard and one digit', async () => {
     const { pack } = smokeRepo();
     writeFileSync(path.join(pack, 'results.tsv'), 'commit\tscore\tstatus\tdescription\nbaseline\t0.2\tkeep\tbaseline\nabc\t0.1\tdiscard\tworse\n');
     await run(pack, 'native', ['bad_patch.py', 'fix_patch.py']).done;
     const rows = readFileSync(path.join(pack, 'results.tsv'), 'utf8').trimEnd().split('\n').slice(3).map((r) => r.split('\t'));
     assert.deepEqual(rows.map((r) => r.slice(1)), [
-      ['0.2000', 'discard', 'applied bad proposal: count spaces plus one'],
-      ['1.0000', 'keep', 'applied good proposal: split on whitespace'],
+      ['0.2', 'discard', 'applied bad proposal: count spaces plus one'],
+      ['1.0', 'keep', 'applied good proposal: split on whitespace'],
     ]);
   });
 

@@ -8,7 +8,6 @@ import type { CliIO } from '../io';
 import { packFolder } from '../packArg';
 import { journalRoot, readJournal, runsOfPack } from '../../core/run/journal';
 
-
 const fmt = (n: number | undefined) => (n === undefined ? '-' : n.toFixed(4));
 
 /** A summary a person reads in a terminal; the flags give the same data for machines. */
@@ -22,7 +21,9 @@ export function resultsText(log: ResultsLog): string[] {
   ];
   const best = runningBest(log);
   for (const run of log.runs) {
-    lines.push('', `run ${run.index + 1} · ${run.id}`);
+    // A log without a run column names its runs `run N` already: say it once.
+    const label = `run ${run.index + 1}`;
+    lines.push('', run.id === label ? label : `${label} · ${run.id}`);
     for (const t of run.trials) {
       const status = (t.status ?? `?${t.statusWord}`).toUpperCase().padEnd(9);
       const change = `${fmt(t.oldScore)} → ${fmt(t.score)}`.padEnd(17);

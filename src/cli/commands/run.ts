@@ -3,25 +3,11 @@ import { DEFAULT_TIMEOUT_SECONDS } from '../../core/measure';
 import { resolvePython } from '../../core/python';
 import type { RunSummary } from '../../core/run/context';
 import { runLoop } from '../../core/run/runLoop';
-import { parse, onePositional, timeoutMs } from '../args';
+import { numberOption, onePositional, parse, timeoutMs } from '../args';
 import type { CliIO } from '../io';
 import { packFolder } from '../packArg';
 
 const EXIT_BY_STATUS: Record<RunSummary['status'], number> = { finished: 0, stopped: 1, error: 1, interrupted: 1, cancelled: 130 };
-
-function positiveInt(flag: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UserError(`autoexp run: ${flag} takes a whole number of at least 1, got "${value}"`, 2);
-  return n;
-}
-
-function nonNegative(flag: string, value: string | undefined): number {
-  if (value === undefined) return 0;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new UserError(`autoexp run: ${flag} takes a number of at least 0, got "${value}"`, 2);
-  return n;
-}
 
 /** `autoexp run PACK --proposal P …`: the keep/revert loop, every trial journalled, the target never lost. */
 export async function runCommand(args: string[], io: CliIO): Promise<number> {
@@ -42,8 +28,8 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
   if (engine !== undefined && engine !== 'pack' && engine !== 'native') throw new UserError(`autoexp run: --engine is pack or native, got "${engine}"`, 2);
   const direction = values.direction;
   if (direction !== undefined && direction !== 'higher' && direction !== 'lower') throw new UserError(`autoexp run: --direction is higher or lower, got "${direction}"`, 2);
-  const repeat = positiveInt('--repeat', values.repeat, 1);
-  const margin = nonNegative('--margin', values.margin);
+  const repeat = numberOption('run', 'repeat', values.repeat) ?? 1;
+  const margin = numberOption('run', 'margin', values.margin) ?? 0;
   if (engine === 'pack' && nativeOnly) {
     throw new UserError('autoexp run: --repeat, --margin and --direction belong to the native engine; the pack engine keeps by loop.py\'s own rule', 2);
   }
@@ -56,6 +42,7 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
   const summary = await runLoop({
     pack,
     proposals: values.proposal ?? [],
+    cwd: io.cwd,
     python: python.command,
     engine,
     direction,

@@ -19,6 +19,8 @@ export interface AgentCall {
   signal?: AbortSignal;
   onOutput?: (chunk: string) => void;
   onSpawn?: (pid: number) => void;
+  /** The run's own variables, so the agent's processes die with the run. */
+  runEnv?: Record<string, string>;
 }
 
 export interface AgentOutcome {
@@ -38,6 +40,7 @@ export interface Agent {
 
 export function agentEnv(call: AgentCall): Record<string, string> {
   return {
+    ...call.runEnv,
     EXPERIMENT_TARGET: call.target,
     AUTOEXP_PROMPT_FILE: call.promptFile,
     AUTOEXP_TRIAL: String(call.trial),

@@ -258,7 +258,8 @@ async function autopilotTrial(
       timeoutMs: options.agentTimeoutMs ?? DEFAULT_AGENT_TIMEOUT_MS,
       signal: options.signal,
       onOutput: reporter.output,
-      onSpawn: (pid) => journal.append({ type: 'process', run: ctx.run, pid }),
+      onSpawn: ctx.processes.track,
+      runEnv: ctx.processes.env,
     });
     report = result.report;
     failure = result.failure;

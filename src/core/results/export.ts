@@ -44,11 +44,12 @@ export interface ResultsJson {
   header: string[];
   columns: ColumnRoles;
   meta: Record<string, string>;
-  metric?: string;
+  /** null, not absent, when the log has no score column or no score yet: a reader finds every key. */
+  metric: string | null;
   direction: Direction;
   directionSource: ResultsLog['directionSource'];
-  baseline?: number;
-  best?: { score: number; trial: number };
+  baseline: number | null;
+  best: { score: number; trial: number } | null;
   counts: StatusCounts;
   runs: Array<{ index: number; id: string; trials: TrialJson[] }>;
   problems: Finding[];
@@ -96,11 +97,11 @@ export function toJson(log: ResultsLog): ResultsJson {
     header: [...log.header],
     columns: defined({ ...log.columns }),
     meta: { ...log.meta },
-    metric: log.metric,
+    metric: log.metric ?? null,
     direction: log.direction,
     directionSource: log.directionSource,
-    baseline: log.baseline,
-    best: log.best && { ...log.best },
+    baseline: log.baseline ?? null,
+    best: log.best ? { ...log.best } : null,
     counts: { ...log.counts },
     runs: log.runs.map((r) => ({ index: r.index, id: r.id, trials: r.trials.map(trial) })),
     problems: log.problems.map((p) => ({ ...p })),

@@ -1,13 +1,15 @@
 /**
  * Appending a trial to a pack's results.tsv in the dialect the log already speaks: its own header,
- * its own status words. A missing or empty log gets the canonical header. Every write is one whole
- * row appended; nothing already in the file is ever rewritten.
+ * its own status words, line ending, timestamp form and digits (./rowStyle.ts). A missing or empty
+ * log gets the canonical header. Every write is one whole row appended; nothing already in the file
+ * is ever rewritten.
  */
 import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { CANONICAL_HEADER } from '../packFormat';
 import { findRoles, normaliseStatus } from '../results/columns';
-import type { ColumnRoles, Direction, TrialStatus } from '../results/model';
+import type { ColumnRoles, Direction, ResultsLog, TrialStatus } from '../results/model';
 import { parseResults } from '../results/parse';
+import { CANONICAL_NUMBERS, CANONICAL_TIMESTAMP, epochMicros, formatNumber, formatTimestamp, lineEnding, numberStyle, timestampStyle, type RowStyle } from './rowStyle';
 
 export interface RowValues {
   trial: number;
@@ -31,6 +33,7 @@ export interface LogDialect {
   needsNewline: boolean;
   /** Lines the file holds now, so an appended row knows its line number. */
   lines: number;
+  style: RowStyle;
 }
 
 const DEFAULT_WORDS: LogDialect['words'] = { kept: 'kept', reverted: 'reverted', error: 'error' };
@@ -38,9 +41,10 @@ const DEFAULT_WORDS: LogDialect['words'] = { kept: 'kept', reverted: 'reverted',
 export function readDialect(file: string): LogDialect {
   const text = existsSync(file) && statSync(file).isFile() ? readFileSync(file, 'utf8') : '';
   const lines = lineCount(text);
+  const canonical: RowStyle = { eol: lineEnding(text), timestamp: CANONICAL_TIMESTAMP, numbers: CANONICAL_NUMBERS };
   if (!text.trim()) {
     const { roles } = findRoles(CANONICAL_HEADER, () => []);
-    return { header: CANONICAL_HEADER, roles, words: { ...DEFAULT_WORDS }, needsHeader: true, needsNewline: text.length > 0 && !text.endsWith('\n'), lines };
+    return { header: CANONICAL_HEADER, roles, words: { ...DEFAULT_WORDS }, needsHeader: true, needsNewline: text.length > 0 && !text.endsWith('\n'), lines, style: canonical };
   }
   const log = parseResults(text, file);
   const words = { ...DEFAULT_WORDS };
@@ -53,9 +57,29 @@ export function readDialect(file: string): LogDialect {
   }
   if (log.header.length === 0) {
     const { roles } = findRoles(CANONICAL_HEADER, () => []);
-    return { header: CANONICAL_HEADER, roles, words, needsHeader: true, needsNewline: !text.endsWith('\n'), lines };
+    return { header: CANONICAL_HEADER, roles, words, needsHeader: true, needsNewline: !text.endsWith('\n'), lines, style: canonical };
   }
-  return { header: log.header, roles: log.columns, words, direction: log.directionSource === 'default' ? undefined : log.direction, needsHeader: false, needsNewline: !text.endsWith('\n'), lines };
+  return { header: log.header, roles: log.columns, words, direction: log.directionSource === 'default' ? undefined : log.direction, needsHeader: false, needsNewline: !text.endsWith('\n'), lines, style: learntStyle(text, log, canonical) };
+}
+
+/** Rows looked at to learn a log's forms: the latest, since a log's writer may have changed over time. */
+const STYLE_SAMPLE_ROWS = 20;
+
+/** The timestamp form of the latest stamped row and the digits of the latest score cells, where the log has them. */
+function learntStyle(text: string, log: ResultsLog, fallback: RowStyle): RowStyle {
+  const recent = log.trials.slice(-STYLE_SAMPLE_ROWS);
+  const stamp = [...recent].reverse().find((t) => t.timestamp !== undefined)?.timestamp;
+  const columns = [log.columns.oldScore, log.columns.score].filter((c) => c !== undefined).map((c) => log.header.indexOf(c));
+  const rows = text.split('\n');
+  const cells = recent.flatMap((t) => {
+    const row = rows[t.line - 1]?.replace(/\r$/, '').split('\t') ?? [];
+    return columns.map((i) => row[i] ?? '');
+  });
+  return {
+    eol: fallback.eol,
+    timestamp: (stamp && timestampStyle(stamp)) || fallback.timestamp,
+    numbers: numberStyle(cells) ?? fallback.numbers,
+  };
 }
 
 /** Lines as an editor numbers them: a last line without its newline still counts. */
@@ -83,15 +107,17 @@ export function formatScore(score: number | undefined): string {
   return score === undefined ? '' : score.toFixed(4);
 }
 
-export function formatRow(dialect: LogDialect, values: RowValues, now = new Date()): string {
+/** One row, without its line ending; `micros` is the time since the epoch in microseconds. */
+export function formatRow(dialect: LogDialect, values: RowValues, micros = epochMicros()): string {
+  const { timestamp, numbers } = dialect.style;
   const byRole: Partial<Record<keyof ColumnRoles, string>> = {
-    timestamp: now.toISOString(),
+    timestamp: formatTimestamp(timestamp, micros),
     run: values.run ?? '',
     trial: String(values.trial),
     modality: 'aggregate',
     status: dialect.words[values.status],
-    oldScore: formatScore(values.oldScore),
-    score: formatScore(values.newScore),
+    oldScore: formatNumber(numbers, values.oldScore),
+    score: formatNumber(numbers, values.newScore),
     proposal: values.proposal,
     description: values.description,
   };
@@ -107,16 +133,17 @@ export function formatRow(dialect: LogDialect, values: RowValues, now = new Date
 
 /** Appends one row (and the header first, for a new log) in a single write; returns the row's line. */
 export function appendRow(file: string, dialect: LogDialect, values: RowValues): number {
+  const { eol } = dialect.style;
   let text = '';
   let line = dialect.lines;
   if (dialect.needsHeader) {
     // A header after an unterminated last line goes on a line of its own.
-    text += `${dialect.needsNewline ? '\n' : ''}${dialect.header.join('\t')}\n`;
+    text += `${dialect.needsNewline ? eol : ''}${dialect.header.join('\t')}${eol}`;
     line += 1;
   } else if (dialect.needsNewline) {
-    text += '\n';
+    text += eol;
   }
-  text += `${formatRow(dialect, values)}\n`;
+  text += `${formatRow(dialect, values)}${eol}`;
   appendFileSync(file, text);
   dialect.needsHeader = false;
   dialect.needsNewline = false;

@@ -2,9 +2,10 @@
  * One run of a pack's loop, whichever engine: checks the pack, recovers what a crashed run left, takes
  * the pack's lock, journals the run's start and end, and hands over to the engine.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
+import { resolveProposals } from '../proposals';
 import { isPlaceholderScript } from '../validation/extendedRules';
 import { resolveTarget } from '../target';
 import type { Direction } from '../results/model';
@@ -23,8 +24,10 @@ import { processStartTime } from '../processTable';
 
 export interface RunLoopOptions {
   pack: string;
-  /** Proposal files, absolute or relative to the pack; run in this order. */
+  /** Proposal files, absolute or relative (./../proposals.ts says where they are looked for); run in this order. */
   proposals: string[];
+  /** The folder a relative proposal is looked for first, as loop.py does; the pack when absent. */
+  cwd?: string;
   python: string;
   /** Undefined: the pack engine, unless loop.py is still the template's stub. */
   engine?: Engine;
@@ -42,16 +45,6 @@ export function chooseEngine(pack: string, asked: Engine | undefined): { engine:
   if (!existsSync(loop)) return { engine: 'native', why: 'the pack has no loop.py' };
   if (isPlaceholderScript(readFileSync(loop, 'utf8'))) return { engine: 'native', why: 'loop.py is still the template stub' };
   return { engine: 'pack' };
-}
-
-function resolveProposals(pack: string, proposals: string[]): string[] {
-  if (proposals.length === 0) throw new UserError(`${pack}: no proposal to run; name one or more (--proposal P)`, 2);
-  return proposals.map((p) => {
-    const candidates = path.isAbsolute(p) ? [p] : [path.resolve(pack, p), path.resolve(pack, 'proposals', p)];
-    const found = candidates.find((c) => existsSync(c) && statSync(c).isFile());
-    if (!found) throw new UserError(`${candidates[0]}: proposal not found`);
-    return found;
-  });
 }
 
 /** A run that has passed its checks, recovered what a crash left, and holds the pack's lock. */
@@ -137,7 +130,7 @@ export async function openRun(options: OpenRunOptions): Promise<OpenRun> {
 
 export async function runLoop(options: RunLoopOptions): Promise<RunSummary & { recovered: string[] }> {
   const pack = path.resolve(options.pack);
-  const proposals = resolveProposals(pack, options.proposals);
+  const proposals = resolveProposals(options.proposals, { cwd: path.resolve(options.cwd ?? pack), pack });
   const { engine, why } = chooseEngine(pack, options.engine);
   const { ctx, recovered, close } = await openRun({ ...options, pack, proposals, engine });
   try {

@@ -1,10 +1,13 @@
 /**
  * The Python shim the pack engine hands loop.py in place of each proposal. It has the proposal's file
  * name, so loop.py logs the right name; it snapshots EXPERIMENT_TARGET into the journal's store, runs
- * the real proposal in its own interpreter (runpy: no second Python start per trial) with the same
+ * the real proposal in its own interpreter (no second Python start per trial) with the same
  * environment and arguments, snapshots the candidate, and puts back any other file the proposal
  * changed (then fails, so loop.py logs an error).
  * Its journal events follow ./journal.ts's schema; its folder walk follows ./folderState.ts.
+ * It runs once per trial, so it imports only what Python has loaded at start or loads for free:
+ * json, runpy, signal and hashlib would cost more than a fast proposal's whole run (they pull in re,
+ * enum, importlib.util and OpenSSL), so it uses their C cores and writes its JSON itself.
  */
 
 export interface ShimConfig {
@@ -23,7 +26,19 @@ export const SHIM_TOUCHED_EXIT = 3;
 export const SHIM_TIMEOUT_EXIT = 124;
 
 const BODY = String.raw`
-import hashlib, json, os, runpy, signal, sys, time
+import marshal, os, sys, time
+
+try:
+    from _sha256 import sha256  # Python 3.11 and older
+except ImportError:
+    try:
+        from _sha2 import sha256  # Python 3.12 and newer
+    except ImportError:
+        from hashlib import sha256
+try:
+    import _signal as signal  # the same calls, without the enums signal.py builds
+except ImportError:
+    import signal
 
 CONFIG = {}
 
@@ -35,14 +50,50 @@ def now():
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
+SHORT_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def quote(text):
+    """A JSON string as json.dumps writes it: ASCII only, so a file name that is not UTF-8 survives."""
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return '"' + text + '"'
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch in SHORT_ESCAPES:
+            out.append(SHORT_ESCAPES[ch])
+        elif 0x20 <= code < 0x7F:
+            out.append(ch)
+        elif code > 0xFFFF:
+            code -= 0x10000
+            out.append("\\u%04x\\u%04x" % (0xD800 + (code >> 10), 0xDC00 + (code & 0x3FF)))
+        else:
+            out.append("\\u%04x" % code)
+    return '"' + "".join(out) + '"'
+
+
+def to_json(value):
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return quote(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(quote(k) + ": " + to_json(v) for k, v in value.items()) + "}"
+    return "[" + ", ".join(to_json(v) for v in value) + "]"
+
+
 def emit(event):
     event["run"] = CONFIG["run"]
     with open(CONFIG["journal"], "a", encoding="utf-8") as journal:
-        journal.write(json.dumps(event) + "\n")
+        journal.write(to_json(event) + "\n")
 
 
 def put(data):
-    digest = hashlib.sha256(data).hexdigest()
+    digest = sha256(data).hexdigest()
     path = os.path.join(CONFIG["snapshots"], digest)
     if not os.path.exists(path):
         temp = "%s.%d.tmp" % (path, os.getpid())
@@ -84,22 +135,23 @@ def walk(folder, recursive, state, previous):
 
 
 def state_file():
-    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "state-%s.json" % CONFIG["run"])
+    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "state-%s.marshal" % CONFIG["run"])
 
 
 def load_previous():
-    """The state the previous trial's shim left: unchanged files need not be read again."""
+    """The state the previous trial's shim left (same interpreter, same run): unchanged files need not be read again."""
     try:
-        with open(state_file(), encoding="utf-8") as f:
-            return {path: tuple(entry) for path, entry in json.load(f).items()}
-    except (OSError, ValueError):
+        with open(state_file(), "rb") as f:
+            state = marshal.load(f)
+        return state if isinstance(state, dict) else {}
+    except (OSError, EOFError, ValueError, TypeError):
         return {}
 
 
 def save_state(state):
     temp = state_file() + ".tmp"
-    with open(temp, "w", encoding="utf-8") as f:
-        json.dump(state, f)
+    with open(temp, "wb") as f:
+        marshal.dump(state, f)
     os.replace(temp, state_file())
 
 
@@ -186,13 +238,27 @@ def descendants(root):
     return found
 
 
+def run_script(path):
+    """What runpy.run_path does for a script: a fresh __main__ module for the time it runs."""
+    module = type(sys)("__main__")
+    module.__dict__.update(__file__=path, __cached__=None, __package__="")
+    shim_main = sys.modules["__main__"]
+    sys.modules["__main__"] = module
+    try:
+        with open(path, "rb") as f:
+            source = f.read()
+        exec(compile(source, path, "exec"), module.__dict__)
+    finally:
+        sys.modules["__main__"] = shim_main
+
+
 def run_proposal():
     """The proposal in this interpreter, as python would run it: its own argv, path and __main__."""
     real = CONFIG["real"]
     sys.argv = [real] + sys.argv[1:]
     sys.path[0] = os.path.dirname(real)
     try:
-        runpy.run_path(real, run_name="__main__")
+        run_script(real)
         return 0
     except SystemExit as done:
         if done.code is None or isinstance(done.code, int):
@@ -260,20 +326,36 @@ def main(config):
 
 `;
 
-/** The shared module, written once per run beside the stubs; Python caches its bytecode. */
+/** The shared module, written once per run beside the stubs; Python caches its bytecode there. */
 export const SHIM_MODULE_NAME = 'autoexp_shim';
 export const SHIM_MODULE = BODY;
 
 /** The per-proposal stub loop.py runs: it loads the shared module and hands it this trial's config. */
 export function shimStub(config: ShimConfig, moduleDir: string): string {
-  // A JSON string literal is also a valid Python string literal, whatever quotes the paths hold.
   return [
     `# Autoexp shim for ${JSON.stringify(config.real)}: records this trial, then runs it.`,
-    'import json, sys',
-    `sys.path.insert(0, ${JSON.stringify(moduleDir)})`,
+    'import sys',
+    `sys.path.insert(0, ${pythonLiteral(moduleDir)})`,
+    // Its bytecode is cached in our own temporary folder even where the user turned caching off
+    // (PYTHONDONTWRITEBYTECODE, common in containers): compiling it cost more than the rest of a trial.
+    'dont_write_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, False',
     `import ${SHIM_MODULE_NAME}`,
-    'del sys.path[0]',
-    `${SHIM_MODULE_NAME}.main(json.loads(${JSON.stringify(JSON.stringify(config))}))`,
+    'sys.dont_write_bytecode = dont_write_bytecode',
+    'del sys.path[0], dont_write_bytecode',
+    `${SHIM_MODULE_NAME}.main(${pythonLiteral(config)})`,
     '',
   ].join('\n');
+}
+
+/**
+ * A value as Python source, so the stub needs no json import. A JSON string or finite number is also
+ * a valid Python literal, whatever quotes or backslashes a path holds.
+ */
+export function pythonLiteral(value: unknown): string {
+  if (value === null || value === undefined) return 'None';
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
+  if (Array.isArray(value)) return `[${value.map(pythonLiteral).join(', ')}]`;
+  if (typeof value === 'object') return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${pythonLiteral(v)}`).join(', ')}}`;
+  return JSON.stringify(value);
 }
