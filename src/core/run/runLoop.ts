@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
+import type { InlineDiffOptions } from '../diff/inlineDiff';
 import { isPlaceholderScript } from '../validation/extendedRules';
 import { resolveTarget } from '../target';
 import type { Direction } from '../results/model';
@@ -20,6 +21,7 @@ import { RunProcesses } from './runProcesses';
 import { removeDeadShimFolders } from './shimFolder';
 import { SnapshotStore } from './snapshots';
 import { processStartTime } from '../processTable';
+import { TrialPrinter } from './trialPrinter';
 
 export interface RunLoopOptions {
   pack: string;
@@ -34,6 +36,8 @@ export interface RunLoopOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   reporter: RunReporter;
+  /** Each trial's diff under its line; off when absent. */
+  inlineDiffs?: InlineDiffOptions;
 }
 
 export function chooseEngine(pack: string, asked: Engine | undefined): { engine: Engine; why?: string } {
@@ -139,7 +143,10 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary & { r
   const pack = path.resolve(options.pack);
   const proposals = resolveProposals(pack, options.proposals);
   const { engine, why } = chooseEngine(pack, options.engine);
-  const { ctx, recovered, close } = await openRun({ ...options, pack, proposals, engine });
+  const opened = await openRun({ ...options, pack, proposals, engine });
+  const { recovered, close } = opened;
+  const printer = options.inlineDiffs && new TrialPrinter(opened.ctx.reporter, opened.ctx, options.inlineDiffs);
+  const ctx = printer ? { ...opened.ctx, reporter: printer } : opened.ctx;
   try {
     if (why) options.reporter.line(`autoexp: native engine (${why})`);
     const summary =
@@ -151,5 +158,7 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary & { r
   } catch (err) {
     close({ status: 'error', message: String((err as Error).message ?? err) });
     throw err;
+  } finally {
+    printer?.flush();
   }
 }
