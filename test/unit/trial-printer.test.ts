@@ -100,6 +100,24 @@ describe('TrialPrinter', () => {
     assert.equal(error.text(), '\x1b[31mTRIAL 1 ERROR score=- proposal=p1.py\x1b[0m\n');
   });
 
+  test('colour: a TRIAL line written in two pieces is held until its end and coloured whole', () => {
+    const { printer, text, end } = setUp([[BEFORE, BAD]], true);
+    printer.output('BASELINE 1.0000\nTRIAL 1 KEPT score=2');
+    assert.equal(text(), 'BASELINE 1.0000\n');
+    printer.output('\n');
+    end(1, 'kept');
+    assert.ok(text().startsWith('BASELINE 1.0000\n\x1b[32mTRIAL 1 KEPT score=2\x1b[0m\n  \x1b[36m@@'), JSON.stringify(text()));
+  });
+
+  test('a held start of a line that never ends goes out after a moment, as it came', (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const { printer, text } = setUp([[BEFORE, BAD]], true);
+    printer.output('TRIAL');
+    assert.equal(text(), '');
+    t.mock.timers.tick(200);
+    assert.equal(text(), 'TRIAL');
+  });
+
   test('past 40 lines one line says how many more and how to see them all', () => {
     const big = Array.from({ length: 60 }, (_, i) => `new line ${i}\n`).join('');
     const { printer, text, end } = setUp([['', big]]);

@@ -17,6 +17,7 @@ import type { Journal, TrialEndStatus } from './journal';
 import type { SnapshotStore } from './snapshots';
 
 const TRIAL_LINE = /^TRIAL\s+(\d+)\b\s*(\S*)/;
+const HOLD_MS = 200;
 
 interface Item {
   via: 'line' | 'output';
@@ -35,8 +36,11 @@ export class TrialPrinter implements RunReporter {
   private readonly items: Item[] = [];
   /** A TRIAL line is out and this trial has not ended yet: the rest waits. */
   private waiting: number | undefined;
-  /** The start of a line of output whose end has not come yet. */
+  /** The start of a line of output whose end has not come yet (already passed on). */
   private partial = '';
+  /** The start of a TRIAL line held back until its end comes (see take). */
+  private held = '';
+  private holdTimer: NodeJS.Timeout | undefined;
   private atLineStart = true;
   private sawTrialLines = false;
   private readonly linesOut = new Set<number>();
@@ -56,24 +60,7 @@ export class TrialPrinter implements RunReporter {
     this.drain();
   };
 
-  output = (chunk: string): void => {
-    let from = 0;
-    let lineStart = 0;
-    for (let nl = chunk.indexOf('\n'); nl !== -1; nl = chunk.indexOf('\n', lineStart)) {
-      const continued = this.partial !== '';
-      const m = TRIAL_LINE.exec(this.partial + chunk.slice(lineStart, nl));
-      this.partial = '';
-      if (m) {
-        this.items.push({ via: 'output', text: chunk.slice(from, nl + 1), trial: { number: Number(m[1]), status: m[2], start: continued ? -1 : lineStart - from } });
-        from = nl + 1;
-      }
-      lineStart = nl + 1;
-    }
-    // Only a line's start is ever matched: a progress bar redrawn for ever costs nothing.
-    this.partial = (this.partial + chunk.slice(lineStart)).slice(0, 200);
-    if (from < chunk.length) this.items.push({ via: 'output', text: chunk.slice(from) });
-    this.drain();
-  };
+  output = (chunk: string): void => this.take(chunk, this.options.color);
 
   log = (text: string): void => this.inner.log(text);
 
@@ -95,10 +82,45 @@ export class TrialPrinter implements RunReporter {
 
   /** The run is over: whatever still waits goes out. */
   flush(): void {
+    this.take('', false);
     this.waiting = undefined;
     this.drain();
     for (const [trial, diff] of this.early) this.print(diff, trial);
     this.early.clear();
+  }
+
+  /**
+   * Splits output after each TRIAL line. `mayHold`: a line that starts like a TRIAL line but has no
+   * end yet waits for its end (a writer may send print's text and its newline apart), so that it
+   * is coloured whole; never longer than HOLD_MS.
+   */
+  private take(chunk: string, mayHold: boolean): void {
+    const text = this.held + chunk;
+    this.held = '';
+    clearTimeout(this.holdTimer);
+    let from = 0;
+    let lineStart = 0;
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', lineStart)) {
+      const continued = this.partial !== '';
+      const m = TRIAL_LINE.exec(this.partial + text.slice(lineStart, nl));
+      this.partial = '';
+      if (m) {
+        this.items.push({ via: 'output', text: text.slice(from, nl + 1), trial: { number: Number(m[1]), status: m[2], start: continued ? -1 : lineStart - from } });
+        from = nl + 1;
+      }
+      lineStart = nl + 1;
+    }
+    const rest = text.slice(lineStart);
+    if (mayHold && this.partial === '' && rest !== '' && (rest.startsWith('TRIAL') || 'TRIAL'.startsWith(rest))) {
+      this.held = rest;
+      this.holdTimer = setTimeout(() => this.take('', false), HOLD_MS);
+    } else {
+      // Only a line's start is ever matched: a progress bar redrawn for ever costs nothing.
+      this.partial = (this.partial + rest).slice(0, 200);
+      lineStart = text.length;
+    }
+    if (from < lineStart) this.items.push({ via: 'output', text: text.slice(from, lineStart) });
+    this.drain();
   }
 
   private drain(): void {
