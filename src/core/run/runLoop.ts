@@ -21,7 +21,7 @@ import { RunProcesses } from './runProcesses';
 import { removeDeadShimFolders } from './shimFolder';
 import { SnapshotStore } from './snapshots';
 import { processStartTime } from '../processTable';
-import { TrialPrinter } from './trialPrinter';
+import { withInlineDiffs } from './trialPrinter';
 
 export interface RunLoopOptions {
   pack: string;
@@ -145,8 +145,7 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary & { r
   const { engine, why } = chooseEngine(pack, options.engine);
   const opened = await openRun({ ...options, pack, proposals, engine });
   const { recovered, close } = opened;
-  const printer = options.inlineDiffs && new TrialPrinter(opened.ctx.reporter, opened.ctx, options.inlineDiffs);
-  const ctx = printer ? { ...opened.ctx, reporter: printer } : opened.ctx;
+  const { ctx, flush } = withInlineDiffs(opened.ctx, options.inlineDiffs);
   try {
     if (why) options.reporter.line(`autoexp: native engine (${why})`);
     const summary =
@@ -159,6 +158,6 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary & { r
     close({ status: 'error', message: String((err as Error).message ?? err) });
     throw err;
   } finally {
-    printer?.flush();
+    flush();
   }
 }

@@ -12,7 +12,7 @@
 import * as path from 'node:path';
 import { inlineDiffLines, type InlineDiffOptions } from '../diff/inlineDiff';
 import { paint, statusStyle } from '../diff/paint';
-import type { RunReporter } from './context';
+import type { RunContext, RunReporter } from './context';
 import type { Journal, TrialEndStatus } from './journal';
 import type { SnapshotStore } from './snapshots';
 
@@ -184,4 +184,14 @@ export class TrialPrinter implements RunReporter {
       return [paint(`  no diff: ${path.basename(trial.target)}'s snapshot is missing (${(err as NodeJS.ErrnoException).code ?? err})`, 'note', this.options.color)];
     }
   }
+}
+
+/**
+ * The run's context with each trial's diff put under its line, and what to call when the run is
+ * over; the context as it is when `options` is undefined (--no-diff, --json).
+ */
+export function withInlineDiffs(ctx: RunContext, options: InlineDiffOptions | undefined): { ctx: RunContext; flush(): void } {
+  if (!options) return { ctx, flush: () => undefined };
+  const printer = new TrialPrinter(ctx.reporter, ctx, options);
+  return { ctx: { ...ctx, reporter: printer }, flush: () => printer.flush() };
 }
