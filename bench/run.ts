@@ -11,6 +11,7 @@ import { parseResults } from '../src/core/results/parse';
 import { generateCanonicalLog } from './generate';
 import { chartFigures } from './chart';
 import { autopilotFigures } from './autopilot';
+import { diffFigures } from './diff';
 import { keepRuleFigures } from './keepRules';
 import { loopFigures } from './loop';
 import { processFigures } from './processes';
@@ -58,6 +59,7 @@ try {
   await chartFigures(figure);
   keepRuleFigures(figure);
   await autopilotFigures(scratch, figure);
+  diffFigures(time, figure);
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }

@@ -8,4 +8,6 @@ export interface CliIO {
   /** Folder of templates/, beside the bundled cli.cjs. */
   templatesDir: string;
   signal?: AbortSignal;
+  /** ANSI colours on stdout (a terminal that wants them); plain text when absent. */
+  color?: boolean;
 }

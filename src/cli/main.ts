@@ -1,5 +1,6 @@
 /** Entry point of the bundled `autoexp` binary (dist/cli.cjs). */
 import * as path from 'node:path';
+import { wantsColor } from './color';
 import { runCli } from './run';
 
 declare const AUTOEXP_VERSION: string;
@@ -47,6 +48,7 @@ runCli(
     cwd: process.cwd(),
     templatesDir: path.resolve(__dirname, '..', 'templates'),
     signal: controller.signal,
+    color: wantsColor(process.env, process.stdout.isTTY),
   },
   AUTOEXP_VERSION,
 ).then(

@@ -23,12 +23,13 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; usage: string; he
   reset: { load: async () => (await import('./commands/index')).resetCommand, usage: 'autoexp reset PACK [--python P] [--timeout S]' },
   run: {
     load: async () => (await import('./commands/index')).runCommand,
-    usage: 'autoexp run PACK --proposal P [--proposal P ...] [--engine pack|native] [--direction higher|lower] [--repeat N] [--margin X] [--timeout S] [--python P] [--json]',
+    usage: 'autoexp run PACK --proposal P [--proposal P ...] [--engine pack|native] [--direction higher|lower] [--repeat N] [--margin X] [--timeout S] [--python P] [--no-diff] [--json]',
   },
+  diff: { load: async () => (await import('./commands/index')).diffCommand, usage: 'autoexp diff PACK N|RUN:N [M|RUN:M]' },
   autopilot: {
     load: async () => (await import('./commands/index')).autopilotCommand,
     usage:
-      'autoexp autopilot PACK (--agent claude|codex|aider|opencode | --agent-command "CMD ARG...") [--max-trials N] [--max-minutes M] [--max-cost USD] [--max-errors K] [--patience P] [--resume] [--repeat N] [--margin X] [--direction higher|lower] [--timeout S] [--agent-timeout S] [--python P] [--json]',
+      'autoexp autopilot PACK (--agent claude|codex|aider|opencode | --agent-command "CMD ARG...") [--max-trials N] [--max-minutes M] [--max-cost USD] [--max-errors K] [--patience P] [--resume] [--repeat N] [--margin X] [--direction higher|lower] [--timeout S] [--agent-timeout S] [--python P] [--no-diff] [--json]',
   },
   new: { load: async () => (await import('./commands/index')).newCommand, usage: 'autoexp new SLUG [--root DIR]' },
   lsp: { load: async () => (await import('./commands/index')).lspCommand, usage: 'autoexp lsp [--stdio]' },

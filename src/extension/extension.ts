@@ -20,6 +20,7 @@ import { ResultsPanel } from './results/resultsPanel';
 import { SNAPSHOT_SCHEME, SnapshotContentProvider } from './diffs/snapshotContent';
 import { LoopTaskProvider, TASK_TYPE } from './runs/loopTask';
 import { RunTracker } from './runs/runTracker';
+import { TrialLinkProvider } from './runs/trialLinks';
 import { ExperimentsTree } from './experimentsTree';
 import { startLanguageClient } from './languageClient';
 import { PackDecorations } from './packDecorations';
@@ -101,6 +102,7 @@ export function activate(context: vscode.ExtensionContext): void {
   command('autoexp.runProposal', (arg) => runProposalCommand(index, tracker, cliPath, arg));
   command('autoexp.stopRun', (arg) => stopRunCommand(tracker, arg));
   command('autoexp.showRunTerminal', (packDir) => typeof packDir === 'string' && tracker.showTerminal(packDir));
+  context.subscriptions.push(vscode.window.registerTerminalLinkProvider(new TrialLinkProvider((terminal) => tracker.packOfTerminal(terminal))));
   context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(SNAPSHOT_SCHEME, new SnapshotContentProvider()));
   command('autoexp.showTrialDiff', (arg) => showTrialDiff(index, arg));
   command('autoexp.showTargetHistory', (arg) => showTargetHistory(arg));

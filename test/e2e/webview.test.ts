@@ -26,11 +26,11 @@ const SMOKE: SeriesMessage = {
     yRange: { min: 0.16, max: 1.04 },
     runBoundaries: [],
     runs: [{ index: 0, id: 'run 1', kept: 1, reverted: 1, error: 1 }],
-    best: [{ x: 0, y: 0.2 }, { x: 1, y: 1 }],
+    best: [{ x: 1, y: 0.2 }, { x: 2, y: 1 }],
     points: [
-      { x: 0, y: 0.2, status: 'reverted', run: 0, trial: 1, line: 2, oldScore: 0.2, proposal: 'bad_patch.py', description: 'count spaces plus one' },
-      { x: 1, y: 1, status: 'kept', run: 0, trial: 2, line: 3, oldScore: 0.2, proposal: 'fix_patch.py', description: 'split on whitespace' },
-      { x: 2, status: 'error', run: 0, trial: 3, line: 4, oldScore: 1, proposal: 'crash.py', description: XSS },
+      { x: 1, y: 0.2, status: 'reverted', run: 0, trial: 1, line: 2, oldScore: 0.2, proposal: 'bad_patch.py', description: 'count spaces plus one' },
+      { x: 2, y: 1, status: 'kept', run: 0, trial: 2, line: 3, oldScore: 0.2, proposal: 'fix_patch.py', description: 'split on whitespace' },
+      { x: 3, status: 'error', run: 0, trial: 3, line: 4, oldScore: 1, proposal: 'crash.py', description: XSS },
     ],
   },
 };
@@ -114,8 +114,8 @@ describe('the results page', () => {
 
   test('appended rows are added to what the page holds; an append out of step asks for everything again', async () => {
     await results.send(SMOKE);
-    const extra = { x: 3, y: 1.5, status: 'kept' as const, run: 0, trial: 4, line: 5, oldScore: 1, proposal: 'better.py', description: 'even better' };
-    const grown = { ...SMOKE.series, best: [...SMOKE.series.best, { x: 3, y: 1.5 }], points: [extra] };
+    const extra = { x: 4, y: 1.5, status: 'kept' as const, run: 0, trial: 4, line: 5, oldScore: 1, proposal: 'better.py', description: 'even better' };
+    const grown = { ...SMOKE.series, best: [...SMOKE.series.best, { x: 4, y: 1.5 }], points: [extra] };
     await results.send({ type: 'append', from: 3, series: grown, diffLines: [2, 3] });
     await page.locator('body[data-points="3"][data-best-steps="3"]').waitFor();
     await page.getByRole('cell', { name: 'better.py', exact: true }).waitFor();

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { parseResults } from '../../src/core/results/parse';
-import { buildSeries, filterRun, paretoFront } from '../../src/core/results/series';
+import { buildSeries, CLIP_FROM_TRIALS, filterRun, paretoFront } from '../../src/core/results/series';
 import { FromWebview, ToWebview } from '../../src/shared/chartMessages';
 import type { RunRecord, TrialRecord } from '../../src/core/run/journal';
 import { historySummary, targetHistory } from '../../src/core/run/trialDiff';
@@ -18,8 +18,9 @@ describe('chart series from the real logs', () => {
     assert.equal(s.points.length, 126);
     assert.equal(s.direction, 'lower');
     assert.equal(s.best.length, 23);
-    assert.deepEqual(s.best[0], { x: 0, y: 0.9979 });
-    assert.deepEqual(s.best.at(-1), { x: 118, y: 0.969686 });
+    assert.deepEqual(s.points[0].x, 1, 'trial 1 at x = 1');
+    assert.deepEqual(s.best[0], { x: 1, y: 0.9979 });
+    assert.deepEqual(s.best.at(-1), { x: 119, y: 0.969686 });
     const crashes = s.points.filter((p) => p.status === 'error');
     assert.ok(crashes.length > 0);
     assert.ok(crashes.every((p) => p.y === undefined));
@@ -27,16 +28,26 @@ describe('chart series from the real logs', () => {
     assert.equal(s.numeric, true);
   });
 
-  test('smoke: five runs of two trials, boundaries at 2, 4, 6, 8; best 0.2 then 1.0', () => {
+  test('smoke: five runs of two trials drawn at 1 to 10 in file order, boundaries at 3, 5, 7, 9; best 0.2 then 1.0', () => {
     const s = series('atris-smoke-keep-revert.tsv');
-    assert.equal(s.points.length, 10);
-    assert.deepEqual(s.runBoundaries, [2, 4, 6, 8]);
-    assert.deepEqual(s.best, [{ x: 0, y: 0.2 }, { x: 1, y: 1 }]);
+    assert.deepEqual(s.points.map((p) => p.x), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert.deepEqual(s.runBoundaries, [3, 5, 7, 9]);
+    assert.deepEqual(s.best, [{ x: 1, y: 0.2 }, { x: 2, y: 1 }]);
     assert.deepEqual(s.runs.map((r) => [r.kept, r.reverted, r.error]), Array(5).fill([1, 1, 0]));
     const third = filterRun(s, 2);
-    assert.deepEqual(third.points.map((p) => p.x), [4, 5]);
-    assert.deepEqual(third.best, [{ x: 4, y: 1 }]);
+    assert.deepEqual(third.points.map((p) => p.x), [5, 6]);
+    assert.deepEqual(third.best, [{ x: 5, y: 1 }]);
     assert.equal(filterRun(s, 'all'), s);
+  });
+
+  test('a log of fewer than 50 trials shows every score: a revert below the baseline is in the range', () => {
+    const log = parseResults('trial\tstatus\told_score\tnew_score\tproposal\n1\treverted\t0.2\t0.0\tworse.py\n2\tkept\t0.2\t1.0\tfix.py\n', 'two.tsv');
+    const s = buildSeries(log);
+    assert.equal(s.baseline, 0.2);
+    assert.ok(Math.abs(s.yRange!.min - -0.1) < 1e-9 && Math.abs(s.yRange!.max - 1.1) < 1e-9, JSON.stringify(s.yRange));
+    const rows = Array.from({ length: CLIP_FROM_TRIALS }, (_, i) => `${i + 1}\t${i === 0 ? 'reverted' : 'kept'}\t0.2\t${i === 0 ? '0.0' : (0.2 + i / 100).toFixed(2)}\tp.py`);
+    const long = buildSeries(parseResults(`trial\tstatus\told_score\tnew_score\tproposal\n${rows.join('\n')}\n`, 'long.tsv'));
+    assert.ok(long.yRange!.min > 0.1, `at ${CLIP_FROM_TRIALS} trials the view starts near the baseline: ${JSON.stringify(long.yRange)}`);
   });
 
   test('taste loop: one series per modality, the aggregate among them', () => {

@@ -48,7 +48,7 @@ describe('autoexp run', () => {
 
   test('pack engine: loop.py\'s own output reaches the terminal unchanged', () => {
     const { pack } = smokeRepo();
-    const r = autoexp(['run', pack, '-p', 'bad_patch.py', '-p', 'fix_patch.py'], REPO_ROOT);
+    const r = autoexp(['run', pack, '-p', 'bad_patch.py', '-p', 'fix_patch.py', '--no-diff'], REPO_ROOT);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'BASELINE 0.2000\nTRIAL 1 REVERTED score=0.2000 proposal=bad_patch.py\nTRIAL 2 KEPT score=1.0000 proposal=fix_patch.py\nFINAL 1.0000\n');
     assert.equal(readFileSync(path.join(pack, 'candidate.py'), 'utf8'), FIXED);

@@ -17,22 +17,22 @@ import {
   ScatterController,
   Tooltip,
   type ChartDataset,
-  type Plugin,
   type TooltipItem,
 } from 'chart.js';
+import zoomPlugin from 'chartjs-plugin-zoom';
 import { filterRun } from '../../src/core/results/series';
 import { FromWebview, ToWebview, type ChartSeriesMessage } from '../../src/shared/chartMessages';
+import { drawnMarks, edgeArrows, runBoundaries, type XYPoint } from './plugins';
 import { TrialTable } from './table';
-import { themeColors, type ThemeColors } from './theme';
+import { themeColors, themeFonts, type ThemeColors } from './theme';
 
-Chart.register(BarController, BarElement, CategoryScale, Decimation, Legend, LinearScale, LineController, LineElement, PointElement, ScatterController, Tooltip);
+Chart.register(BarController, BarElement, CategoryScale, Decimation, Legend, LinearScale, LineController, LineElement, PointElement, ScatterController, Tooltip, zoomPlugin);
 
 declare function acquireVsCodeApi(): { postMessage(message: unknown): void };
 const vscode = acquireVsCodeApi();
 const post = (message: FromWebview) => vscode.postMessage(message);
 
 type Point = ChartSeriesMessage['points'][number];
-type XYPoint = { x: number; y: number; point?: Point };
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const fmt = (n: number | undefined) => (n === undefined ? '–' : n.toFixed(4));
@@ -45,25 +45,36 @@ let pareto: Chart | undefined;
 let selectedRun: number | 'all' = 'all';
 const table = new TrialTable($('table'), (line) => post({ type: 'openTrial', line }));
 
-/** Vertical dashed lines where each run after the first starts. */
-const runBoundaries: Plugin<'line'> = {
-  id: 'autoexpRunBoundaries',
-  afterDatasetsDraw(c) {
-    const xs = selectedRun === 'all' ? (current?.series.runBoundaries ?? []) : [];
-    const { ctx, chartArea, scales } = c;
-    ctx.save();
-    ctx.strokeStyle = themeColors().grid;
-    ctx.setLineDash([2, 3]);
-    for (const x of xs) {
-      const px = scales.x.getPixelForValue(x - 0.5);
-      ctx.beginPath();
-      ctx.moveTo(px, chartArea.top);
-      ctx.lineTo(px, chartArea.bottom);
-      ctx.stroke();
-    }
-    ctx.restore();
-  },
-};
+const boundaries = runBoundaries(
+  () => (selectedRun === 'all' ? (current?.series.runBoundaries ?? []) : []),
+  () => themeColors().grid,
+);
+
+/** The zoomed or panned view, to keep across a redraw; undefined when the chart shows everything. */
+type View = Record<'x' | 'y', { min: number; max: number }>;
+
+function viewOf(c: Chart | undefined): View | undefined {
+  if (!c || chartKind !== 'scores' || !c.isZoomedOrPanned()) return undefined;
+  return { x: { min: c.scales.x.min, max: c.scales.x.max }, y: { min: c.scales.y.min, max: c.scales.y.max } };
+}
+
+/** The whole view: every visible trial with half a step of room each side, and the series' score range. */
+function homeView(series: ChartSeriesMessage): { x: { min?: number; max?: number }; y: { min?: number; max?: number } } {
+  const points = visiblePoints(series);
+  const first = points[0]?.x;
+  const last = points[points.length - 1]?.x;
+  return { x: { min: first === undefined ? undefined : first - 0.5, max: last === undefined ? undefined : last + 0.5 }, y: { ...series.yRange } };
+}
+
+function showHome(c: Chart, series: ChartSeriesMessage): void {
+  const home = homeView(series);
+  Object.assign(c.options.scales!.x!, home.x);
+  Object.assign(c.options.scales!.y!, home.y);
+}
+
+function showZoomState(): void {
+  $<HTMLButtonElement>('reset-zoom').disabled = !(chart && chartKind === 'scores' && chart.isZoomedOrPanned());
+}
 
 function visiblePoints(series: ChartSeriesMessage): Point[] {
   return filterRun(series, selectedRun).points;
@@ -125,24 +136,26 @@ function tooltipLines(item: TooltipItem<'line'>): string[] {
   return lines;
 }
 
-function drawScores(series: ChartSeriesMessage): void {
+function drawScores(series: ChartSeriesMessage, keep?: View): void {
   const colors = themeColors();
+  const fonts = themeFonts();
   const data = datasets(series, colors);
-  const range = series.yRange;
+  const home = homeView(series);
   if (chart && chartKind === 'scores') {
-    // Live update: new data in the same chart, no animation, the view state kept.
+    // Live update: new data in the same chart, no animation; a zoomed or panned view stays as it is.
     chart.data.datasets = data;
-    chart.options.scales!.y!.min = range?.min;
-    chart.options.scales!.y!.max = range?.max;
+    if (!chart.isZoomedOrPanned()) showHome(chart, series);
     chart.update('none');
     return;
   }
   chart?.destroy();
   chartKind = 'scores';
+  const numbers = { family: fonts.numbers };
+  const onZoomed = () => showZoomState();
   chart = new Chart($<HTMLCanvasElement>('chart'), {
     type: 'line',
     data: { datasets: data },
-    plugins: [runBoundaries],
+    plugins: [boundaries, edgeArrows, drawnMarks],
     options: {
       animation: false,
       parsing: false,
@@ -151,13 +164,17 @@ function drawScores(series: ChartSeriesMessage): void {
       maintainAspectRatio: false,
       interaction: { mode: 'nearest', intersect: true },
       scales: {
-        x: { type: 'linear', title: { display: true, text: 'trial', color: colors.foreground }, ticks: { color: colors.foreground, precision: 0 }, grid: { color: colors.grid } },
-        y: { min: range?.min, max: range?.max, title: { display: true, text: `${series.metric ?? 'score'} (${series.direction === 'lower' ? 'lower' : 'higher'} is better)`, color: colors.foreground }, ticks: { color: colors.foreground }, grid: { color: colors.grid } },
+        x: { type: 'linear', ...home.x, title: { display: true, text: 'trial', color: colors.foreground }, ticks: { color: colors.foreground, precision: 0, font: numbers, includeBounds: false }, grid: { color: colors.grid } },
+        y: { ...home.y, title: { display: true, text: `${series.metric ?? 'score'} (${series.direction === 'lower' ? 'lower' : 'higher'} is better)`, color: colors.foreground }, ticks: { color: colors.foreground, font: numbers, includeBounds: false }, grid: { color: colors.grid } },
       },
       plugins: {
         legend: { labels: { color: colors.foreground } },
         tooltip: { callbacks: { label: tooltipLines } },
         decimation: { enabled: true, algorithm: 'lttb', samples: 2000 },
+        zoom: {
+          zoom: { wheel: { enabled: true }, pinch: { enabled: true }, mode: 'xy', onZoomComplete: onZoomed },
+          pan: { enabled: true, mode: 'xy', onPanComplete: onZoomed },
+        },
       },
       onClick: (_event, elements) => {
         const hit = elements[0];
@@ -166,12 +183,18 @@ function drawScores(series: ChartSeriesMessage): void {
       },
     },
   });
+  if (keep) {
+    chart.zoomScale('x', keep.x, 'none');
+    chart.zoomScale('y', keep.y, 'none');
+  }
+  showZoomState();
 }
 
 function drawCounts(series: ChartSeriesMessage): void {
   const colors = themeColors();
   chart?.destroy();
   chartKind = 'counts';
+  showZoomState();
   chart = new Chart($<HTMLCanvasElement>('chart'), {
     type: 'bar',
     data: {
@@ -202,11 +225,12 @@ function drawPareto(series: ChartSeriesMessage): void {
   });
 }
 
-function render(): void {
+function render(keep?: View): void {
   if (!current) return;
+  Chart.defaults.font.family = themeFonts().ui;
   const { series } = current;
   const points = visiblePoints(series);
-  if (series.numeric) drawScores(series);
+  if (series.numeric) drawScores(series, keep);
   else drawCounts(series);
   drawPareto(series);
   table.setRows(points, current.diffLines);
@@ -265,11 +289,21 @@ $('export-png').addEventListener('click', () => chart && post({ type: 'exportPng
 $('export-csv').addEventListener('click', () => post({ type: 'exportTable', format: 'csv' }));
 $('export-md').addEventListener('click', () => post({ type: 'exportTable', format: 'md' }));
 
-// A theme change swaps the body's class: redraw with the new colours.
+$('reset-zoom').addEventListener('click', () => {
+  if (!chart || chartKind !== 'scores') return;
+  // The plugin restores the range it saw when the zoom began; the series may have grown since.
+  chart.resetZoom('none');
+  if (current) showHome(chart, current.series);
+  chart.update('none');
+  showZoomState();
+});
+
+// A theme change swaps the body's class: redraw with the new colours, in the same view.
 new MutationObserver(() => {
+  const keep = viewOf(chart);
   chart?.destroy();
   chart = undefined;
-  render();
+  render(keep);
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 post({ type: 'ready' });

@@ -1,4 +1,4 @@
-/** Chart colours from the VS Code theme's CSS variables, so light, dark and high contrast all read. */
+/** Chart colours and fonts from the VS Code theme's CSS variables, so light, dark and high contrast all read. */
 export interface ThemeColors {
   foreground: string;
   grid: string;
@@ -31,5 +31,13 @@ export function themeColors(): ThemeColors {
       if (!seen.has(name)) seen.set(name, modalities[seen.size % modalities.length]);
       return seen.get(name)!;
     },
+  };
+}
+
+/** VS Code's fonts: its UI font for words, its editor font for numbers (scores line up). */
+export function themeFonts(): { ui: string; numbers: string } {
+  return {
+    ui: variable('--vscode-font-family', 'system-ui, sans-serif'),
+    numbers: variable('--vscode-editor-font-family', 'monospace'),
   };
 }

@@ -10,6 +10,7 @@ import { splitShellWords } from '../../core/autopilot/shellWords';
 import { parse, onePositional, timeoutMs } from '../args';
 import type { CliIO } from '../io';
 import { packFolder } from '../packArg';
+import { seeAllCommand } from './diff';
 
 function count(flag: string, value: string | undefined, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
@@ -54,6 +55,7 @@ export async function autopilotCommand(args: string[], io: CliIO): Promise<numbe
     timeout: { type: 'string' },
     python: { type: 'string' },
     json: { type: 'boolean' },
+    'no-diff': { type: 'boolean' },
   });
   const agent = chooseAgent(values.agent, values['agent-command']);
   const budgets: Budgets = {
@@ -82,6 +84,7 @@ export async function autopilotCommand(args: string[], io: CliIO): Promise<numbe
     agentTimeoutMs: agentLimit,
     resume: values.resume,
     signal: io.signal,
+    inlineDiffs: values['no-diff'] || values.json ? undefined : { color: io.color ?? false, seeAll: seeAllCommand(onePositional('autopilot', positionals, 'PACK')) },
     reporter: {
       line: values.json ? (text) => io.err(text) : (text) => io.out(text),
       output: values.json ? () => undefined : write,

@@ -5,6 +5,7 @@
  * this module and of simple-git here.
  */
 export { autopilotCommand } from './autopilot';
+export { diffCommand } from './diff';
 export { lspCommand } from './lsp';
 export { measureCommand } from './measure';
 export { newCommand } from './new';

@@ -6,6 +6,7 @@ import { runLoop } from '../../core/run/runLoop';
 import { numberOption, onePositional, parse, timeoutMs } from '../args';
 import type { CliIO } from '../io';
 import { packFolder } from '../packArg';
+import { seeAllCommand } from './diff';
 
 const EXIT_BY_STATUS: Record<RunSummary['status'], number> = { finished: 0, stopped: 1, error: 1, interrupted: 1, cancelled: 130 };
 
@@ -21,6 +22,7 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
     python: { type: 'string' },
     verbose: { type: 'boolean' },
     json: { type: 'boolean' },
+    'no-diff': { type: 'boolean' },
   });
   const nativeOnly = values.repeat !== undefined || values.margin !== undefined || values.direction !== undefined;
   // Repeats, margins and a direction are the native engine's: asking for one asks for it.
@@ -50,6 +52,7 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
     margin,
     timeoutMs: limit,
     signal: io.signal,
+    inlineDiffs: values['no-diff'] || values.json ? undefined : { color: io.color ?? false, seeAll: seeAllCommand(onePositional('run', positionals, 'PACK')) },
     reporter: {
       line: values.json ? (text) => io.err(text) : (text) => io.out(text),
       output: values.json ? () => undefined : write,

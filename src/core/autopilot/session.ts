@@ -14,6 +14,8 @@ import { nowIso, readJournal, runsOfPack, type RunRecord } from '../run/journal'
 import { measureTarget, runNativeTrial } from '../run/nativeEngine';
 import { appendRow, formatScore, readDialect } from '../run/resultsWriter';
 import { openRun } from '../run/runLoop';
+import { withInlineDiffs } from '../run/trialPrinter';
+import type { InlineDiffOptions } from '../diff/inlineDiff';
 import type { AgentReport } from './agentReport';
 import { checkBudget, describeBudgetLeft, NOTHING_SPENT, type Budgets, type Spent } from './budget';
 import type { Agent } from './commandAgent';
@@ -34,6 +36,8 @@ export interface AutopilotOptions {
   resume?: boolean;
   signal?: AbortSignal;
   reporter: RunReporter;
+  /** Each trial's diff under its line; off when absent. */
+  inlineDiffs?: InlineDiffOptions;
   /** Minutes since the session started, for tests; the wall clock otherwise. */
   clock?: () => number;
 }
@@ -113,7 +117,9 @@ function newSessionId(): string {
 
 export async function runAutopilot(options: AutopilotOptions): Promise<AutopilotSummary> {
   const pack = path.resolve(options.pack);
-  const { ctx, close } = await openRun({ pack, python: options.python, engine: 'native', proposals: [], timeoutMs: options.timeoutMs, signal: options.signal, reporter: options.reporter });
+  const opened = await openRun({ pack, python: options.python, engine: 'native', proposals: [], timeoutMs: options.timeoutMs, signal: options.signal, reporter: options.reporter });
+  const { close } = opened;
+  const { ctx, flush } = withInlineDiffs(opened.ctx, options.inlineDiffs);
   const { reporter, journal } = ctx;
   const direction = options.native.direction ?? readDialect(ctx.resultsFile).direction ?? 'higher';
   const native = { ...options.native, direction };
@@ -163,6 +169,7 @@ export async function runAutopilot(options: AutopilotOptions): Promise<Autopilot
       const trialStarted = performance.now();
       const { outcome, report, discarded, replay } = await autopilotTrial(ctx, options, native, dialect, { trial, best, baseline: baseline.score, budgets, spent, changeDirection: check.changeDirection, direction });
       trials.push(outcome);
+      reporter.trialDone?.(trial, budgets.maxTrials, outcome.status);
       journal.append({
         type: 'autopilot-trial',
         run: ctx.run,
@@ -200,6 +207,8 @@ export async function runAutopilot(options: AutopilotOptions): Promise<Autopilot
   } catch (err) {
     close({ status: 'error', message: String((err as Error).message ?? err) });
     throw err;
+  } finally {
+    flush();
   }
 }
 

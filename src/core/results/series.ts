@@ -8,7 +8,7 @@ import { runningBest } from './export';
 import type { Direction, ResultsLog, Trial } from './model';
 
 export interface ChartPoint {
-  /** 0-based position across the whole log, in file order. */
+  /** Position across the whole log in file order, from 1, so trial n of a one-run log is drawn at n. */
   x: number;
   /** The score; undefined when the trial has none (a crash, a status-only log). */
   y?: number;
@@ -42,10 +42,15 @@ export interface ChartSeries {
 }
 
 const PADDING = 0.1;
+/** Up to this many trials every score fits in the view; past it, the view runs from the baseline to the best. */
+export const CLIP_FROM_TRIALS = 50;
+
+/** Where a trial sits on the x axis: trial n (from 1) at n, in file order across runs. */
+const xOf = (index: number) => index + 1;
 
 function point(t: Trial): ChartPoint {
   return {
-    x: t.index,
+    x: xOf(t.index),
     y: t.score,
     status: t.status ?? 'unknown',
     run: t.run,
@@ -60,19 +65,22 @@ function point(t: Trial): ChartPoint {
 
 function bestSteps(log: ResultsLog): ChartSeries['best'] {
   const steps: ChartSeries['best'] = [];
-  runningBest(log).forEach((y, x) => {
-    if (y !== undefined && steps[steps.length - 1]?.y !== y) steps.push({ x, y });
+  runningBest(log).forEach((y, index) => {
+    if (y !== undefined && steps[steps.length - 1]?.y !== y) steps.push({ x: xOf(index), y });
   });
   return steps;
 }
 
 /**
- * From the baseline to the best, with a little room, as researchers plot these runs: a wild revert
- * (a diverged run at 3.3 bpb) must not flatten the line that matters. Without a best, all scores.
+ * A short log shows every score, so a reverted trial below the baseline is not hidden. A long one
+ * runs from the baseline to the best, with a little room, as researchers plot these runs: a wild
+ * revert (a diverged run at 3.3 bpb) must not flatten the line that matters; the page marks what
+ * falls outside with an arrow at the edge. Without a baseline or a best, all scores.
  */
 function yRange(log: ResultsLog, best: ChartSeries['best']): ChartSeries['yRange'] {
+  const scores = log.trials.map((t) => t.score).filter((s): s is number => s !== undefined);
   const anchors = [log.baseline, ...best.map((b) => b.y)].filter((v): v is number => v !== undefined);
-  const values = anchors.length ? anchors : log.trials.map((t) => t.score).filter((s): s is number => s !== undefined);
+  const values = log.trials.length < CLIP_FROM_TRIALS ? [...anchors, ...scores] : anchors.length ? anchors : scores;
   if (values.length === 0) return undefined;
   const min = Math.min(...values);
   const max = Math.max(...values);
@@ -84,7 +92,7 @@ function modalitySeries(log: ResultsLog): ChartSeries['modalities'] {
   if (!log.columns.modality) return undefined;
   const series: Record<string, Array<{ x: number; y?: number }>> = {};
   for (const t of log.trials) {
-    for (const [name, y] of Object.entries(t.modalities ?? {})) (series[name] ??= []).push({ x: t.index, y });
+    for (const [name, y] of Object.entries(t.modalities ?? {})) (series[name] ??= []).push({ x: xOf(t.index), y });
   }
   return Object.keys(series).length ? series : undefined;
 }
@@ -113,7 +121,7 @@ export function buildSeries(log: ResultsLog): ChartSeries {
     best,
     baseline: log.baseline,
     yRange: yRange(log, best),
-    runBoundaries: log.runs.slice(1).map((r) => r.trials[0]?.index).filter((x): x is number => x !== undefined),
+    runBoundaries: log.runs.slice(1).flatMap((r) => (r.trials[0] ? [xOf(r.trials[0].index)] : [])),
     runs: log.runs.map((r) => ({
       index: r.index,
       id: r.id,

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
 import { resolveProposals } from '../proposals';
+import type { InlineDiffOptions } from '../diff/inlineDiff';
 import { isPlaceholderScript } from '../validation/extendedRules';
 import { resolveTarget } from '../target';
 import type { Direction } from '../results/model';
@@ -21,6 +22,7 @@ import { RunProcesses } from './runProcesses';
 import { removeDeadShimFolders } from './shimFolder';
 import { SnapshotStore } from './snapshots';
 import { processStartTime } from '../processTable';
+import { withInlineDiffs } from './trialPrinter';
 
 export interface RunLoopOptions {
   pack: string;
@@ -37,6 +39,8 @@ export interface RunLoopOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   reporter: RunReporter;
+  /** Each trial's diff under its line; off when absent. */
+  inlineDiffs?: InlineDiffOptions;
 }
 
 export function chooseEngine(pack: string, asked: Engine | undefined): { engine: Engine; why?: string } {
@@ -132,7 +136,9 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary & { r
   const pack = path.resolve(options.pack);
   const proposals = resolveProposals(options.proposals, { cwd: path.resolve(options.cwd ?? pack), pack });
   const { engine, why } = chooseEngine(pack, options.engine);
-  const { ctx, recovered, close } = await openRun({ ...options, pack, proposals, engine });
+  const opened = await openRun({ ...options, pack, proposals, engine });
+  const { recovered, close } = opened;
+  const { ctx, flush } = withInlineDiffs(opened.ctx, options.inlineDiffs);
   try {
     if (why) options.reporter.line(`autoexp: native engine (${why})`);
     const summary =
@@ -144,5 +150,7 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary & { r
   } catch (err) {
     close({ status: 'error', message: String((err as Error).message ?? err) });
     throw err;
+  } finally {
+    flush();
   }
 }

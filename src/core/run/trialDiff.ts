@@ -25,6 +25,14 @@ export function trialDiff(run: RunRecord, trial: TrialRecord): TrialDiff | undef
   };
 }
 
+const score4 = (n: number | undefined) => (n === undefined ? '–' : n.toFixed(4));
+
+/** `smoke-keep-revert · trial 2 · KEPT · 0.2000 → 1.0000 · fix_patch.py · run 20250101T…`: one trial on one line. */
+export function trialHeadline(run: RunRecord, trial: TrialRecord): string {
+  const status = `${(trial.status ?? 'running').toUpperCase()}${trial.reason ? ` (${trial.reason})` : ''}`;
+  return `${run.slug} · trial ${trial.trial} · ${status} · ${score4(trial.oldScore)} → ${score4(trial.newScore)} · ${trial.proposal} · run ${run.id}`;
+}
+
 /** The journal's trials of a pack by the results.tsv line of their row, newest run winning. */
 export function trialsByResultsLine(runs: RunRecord[]): Map<number, { run: RunRecord; trial: TrialRecord }> {
   const byLine = new Map<number, { run: RunRecord; trial: TrialRecord }>();

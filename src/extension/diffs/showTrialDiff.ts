@@ -50,7 +50,7 @@ async function historyOfPickedPack(index: PackIndex, arg: unknown, title: string
   return { slug: pack.slug, entries };
 }
 
-async function openDiff(entry: TargetHistoryEntry): Promise<boolean> {
+export async function openDiff(entry: TargetHistoryEntry): Promise<boolean> {
   const diff = trialDiff(entry.run, entry.trial);
   if (!diff) return false;
   const root = journalRoot(entry.run.pack);

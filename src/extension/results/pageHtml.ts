@@ -20,6 +20,7 @@ export function resultsPageHtml(page: { cspSource: string; nonce: string; script
   <span id="summary" role="status"></span>
   <label>Run <select id="run" aria-label="Run to show"></select></label>
   <span class="actions">
+    <button id="reset-zoom" title="Show every trial again (the wheel zooms the chart, a drag pans it)" disabled>Reset zoom</button>
     <button id="export-png" title="Save the chart as a PNG image">PNG</button>
     <button id="export-csv" title="Save the table as CSV">CSV</button>
     <button id="export-md" title="Save the table as Markdown">Markdown</button>

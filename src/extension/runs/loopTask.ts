@@ -51,6 +51,7 @@ export async function buildTask(definition: LoopTaskDefinition, scope: vscode.Wo
   const seconds = vscode.workspace.getConfiguration('autoexp', uri).get<number>('trialTimeoutSeconds') ?? 300;
   const args = [cliPath, 'run', packDir, ...chosen.flatMap((p) => ['--proposal', p]), '--python', python.command, '--timeout', String(seconds)];
   if (engine) args.push('--engine', engine);
+  if (!vscode.workspace.getConfiguration('autoexp', uri).get<boolean>('terminal.inlineDiffs', true)) args.push('--no-diff');
   const execution = new vscode.ProcessExecution(process.execPath, args, { cwd: packDir, env: { ELECTRON_RUN_AS_NODE: '1' } });
   const task = new vscode.Task(definition, scope, taskName(path.basename(packDir), proposals), 'Autoexp', execution, []);
   task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true, showReuseMessage: false };

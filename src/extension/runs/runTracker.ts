@@ -79,6 +79,14 @@ export class RunTracker implements vscode.Disposable {
     terminal?.show();
   }
 
+  /** The pack whose run (going on, or the last one) this terminal shows. */
+  packOfTerminal(terminal: vscode.Terminal): string | undefined {
+    const names = [...[...this.active.values()].map((r) => [r.packDir, r.execution.task.name] as const), ...this.lastTaskName];
+    // The longest name first: `Run Loop: a` must not claim the terminal of `Run Loop: a-b`.
+    const found = names.filter(([, name]) => terminal.name.includes(name)).sort((x, y) => y[1].length - x[1].length)[0];
+    return found?.[0];
+  }
+
   /** `resumed`: a run already going when this window started, so any start time in the journal is its. */
   private started(execution: vscode.TaskExecution, resumed = false): void {
     const task = execution.task;

@@ -13,8 +13,8 @@ import { REPO_ROOT } from './paths';
 const ORIGIN = 'https://autoexp-webview.test';
 const NONCE = 'dGVzdC1ub25jZS0xMjM0';
 
-/** Theme variables as a dark theme sets them, so colours are checked against known values. */
-const THEME_CSS = `body { --vscode-foreground: rgb(204, 204, 204); --vscode-charts-green: rgb(0, 160, 0); --vscode-charts-red: rgb(220, 0, 0); --vscode-descriptionForeground: rgb(140, 140, 140); --vscode-charts-blue: rgb(0, 100, 255); --vscode-editor-background: rgb(30, 30, 30); }`;
+/** Theme variables as a dark theme sets them, so colours and fonts are checked against known values. */
+const THEME_CSS = `body { --vscode-foreground: rgb(204, 204, 204); --vscode-charts-green: rgb(0, 160, 0); --vscode-charts-red: rgb(220, 0, 0); --vscode-descriptionForeground: rgb(140, 140, 140); --vscode-charts-blue: rgb(0, 100, 255); --vscode-editor-background: rgb(30, 30, 30); --vscode-font-family: "Test Sans", sans-serif; --vscode-editor-font-family: "Test Mono", monospace; }`;
 
 export class ResultsPage {
   constructor(readonly page: Page) {}
