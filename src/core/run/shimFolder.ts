@@ -29,8 +29,12 @@ export function removeDeadShimFolders(): string[] {
     const owner = NAME.exec(entry);
     if (!owner || isSameProcess({ pid: Number(owner[1]), startTime: Number(owner[2]) || undefined })) continue;
     const folder = path.join(tmpdir(), entry);
-    rmSync(folder, { recursive: true, force: true });
-    removed.push(folder);
+    try {
+      rmSync(folder, { recursive: true, force: true });
+      removed.push(folder);
+    } catch {
+      // Another user's, or being removed by the dead run's watchdog right now: not ours to fight over.
+    }
   }
   return removed;
 }
