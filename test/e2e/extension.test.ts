@@ -79,10 +79,9 @@ describe('trusted workspace', () => {
       const labels = await view.packLabels();
       assert.deepEqual(labels.map((l) => l.split(' ')[0]), [...TEST_PACKS, 'Examples']);
       assert.equal(await view.pack(/hello-example/).count(), 0, 'examples are grouped apart, collapsed');
-      await view.pack(/^smoke-keep-revert/).click();
-      await page.keyboard.press('ArrowRight');
+      await view.expand(view.pack(/^smoke-keep-revert/));
       await page.getByRole('treeitem', { name: 'Program Make count_words count words correctly.' }).waitFor();
-      await page.keyboard.press('ArrowLeft');
+      await view.collapse(view.pack(/^smoke-keep-revert/));
     });
   });
 
@@ -198,14 +197,13 @@ describe('trusted workspace', () => {
       const labels = await view.packLabels();
       assert.ok(labels.includes('outside-target best 1.0000 ↑ · 3 trials'), labels.join(' | '));
       assert.ok(labels.includes('smoke-keep-revert no trials yet'), labels.join(' | '));
-      await view.pack(/^outside-target/).click();
-      await page.keyboard.press('ArrowRight');
+      await view.collapseAll();
+      await view.expand(view.pack(/^outside-target/));
       for (const child of [/^Program/, /^Target \.\.\/\.\.\/\.\.\/pkg\/greeting\.py/, /^Proposals 1/, /^Runs 1/, /^Results 3 rows/]) {
         await page.getByRole('treeitem', { name: child }).waitFor();
       }
       // Collapsed again, so later steps find one pack's children at a time.
-      await view.pack(/^outside-target/).click();
-      await page.keyboard.press('ArrowLeft');
+      await view.collapse(view.pack(/^outside-target/));
       await page.getByRole('treeitem', { name: /^Runs 1/ }).waitFor({ state: 'detached' });
     });
   });
@@ -255,6 +253,7 @@ describe('trusted workspace', () => {
   test('a reverted trial opens its diff: the target before it, and the bad candidate it threw away', async () => {
     await ui('trial-diff', page, server, async () => {
       const view = await workbench.openExperiments();
+      await view.collapseAll();
       await view.expand(view.pack(/^smoke-keep-revert/));
       await view.expand(page.getByRole('treeitem', { name: /^Runs 1$/ }));
       await view.expand(page.getByRole('treeitem', { name: /^Run 1 / }));

@@ -98,6 +98,19 @@ export class ExperimentsView {
     await node.and(this.page.locator('[aria-expanded="true"]')).waitFor();
   }
 
+  /** Closes a node: a click toggles it, so ArrowLeft only when the click opened it instead. */
+  async collapse(node: Locator): Promise<void> {
+    await node.click();
+    if ((await node.getAttribute('aria-expanded')) === 'true') await this.page.keyboard.press('ArrowLeft');
+    await node.and(this.page.locator('[aria-expanded="false"]')).waitFor();
+  }
+
+  /** A known tree for every test: no pack left open by the one before. */
+  async collapseAll(): Promise<void> {
+    const open = this.page.getByRole('tree', { name: /Packs/ }).locator('[role="treeitem"][aria-expanded="true"]');
+    while ((await open.count()) > 0) await this.collapse(open.first());
+  }
+
   /** Runs a node's inline action (the buttons shown on hover), by its title. */
   async inlineAction(node: Locator, title: string): Promise<void> {
     await node.hover();
