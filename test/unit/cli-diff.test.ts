@@ -117,6 +117,21 @@ describe('autoexp run: each trial line is followed by its diff', () => {
   });
 });
 
+describe('autoexp autopilot prints through the same path', () => {
+  test('the scripted agent\'s reverted candidate: its diff under its TRIAL line; none with --no-diff', () => {
+    const agent = ['--agent-command', `python3 ${path.join(REPO_ROOT, 'test', 'fixtures', 'agents', 'scripted_agent.py')}`, '--max-trials', '1'];
+    const { pack } = smokeRepo();
+    const r = autoexp(['autopilot', '.', ...agent], pack, { SCRIPTED_PLAN: 'bad' });
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.split('\n');
+    const at = lines.indexOf('TRIAL 1 REVERTED score=0.2000 proposal=0001-trial-1-bad.py');
+    assert.deepEqual(lines.slice(at + 1, at + 6), [...REVERTED_DIFF.slice(0, 4), '  +    return 0']);
+    const quiet = autoexp(['autopilot', '.', ...agent, '--no-diff'], smokeRepo().pack, { SCRIPTED_PLAN: 'bad' });
+    assert.equal(quiet.code, 0, quiet.stderr);
+    assert.ok(!quiet.stdout.includes('@@'), quiet.stdout);
+  });
+});
+
 describe('autoexp diff', () => {
   test('one trial: a header line, then the unified diff of the target before it and its candidate', () => {
     const { pack } = smokeRepo();
