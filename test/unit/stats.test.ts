@@ -120,3 +120,10 @@ describe('calibration: 2,000 simulated trials a case', () => {
     assert.ok(rate('significant mann-whitney n=5', 'gaussian', 2) >= 0.8);
   });
 });
+
+describe('identical measurements', () => {
+  test('have a standard deviation of exactly 0, however the decimals round', () => {
+    assert.equal(standardDeviation([0.2, 0.2, 0.2]), 0);
+    assert.equal(standardDeviation([0.1 + 0.2, 0.1 + 0.2]), 0);
+  });
+});

@@ -4,11 +4,20 @@ export function mean(values: readonly number[]): number {
   return values.reduce((sum, v) => sum + v, 0) / values.length;
 }
 
-/** The sample variance (n - 1 in the denominator); 0 for fewer than two values. */
+/**
+ * The sample variance (n - 1 in the denominator); 0 for fewer than two values. Shifted by the first
+ * value, so identical measurements give exactly 0 rather than a rounding residue.
+ */
 export function variance(values: readonly number[]): number {
   if (values.length < 2) return 0;
-  const m = mean(values);
-  return values.reduce((sum, v) => sum + (v - m) ** 2, 0) / (values.length - 1);
+  const shift = values[0];
+  let sum = 0;
+  let squares = 0;
+  for (const v of values) {
+    sum += v - shift;
+    squares += (v - shift) ** 2;
+  }
+  return Math.max(0, (squares - (sum * sum) / values.length) / (values.length - 1));
 }
 
 export function standardDeviation(values: readonly number[]): number {
