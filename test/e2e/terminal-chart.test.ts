@@ -71,7 +71,7 @@ describe('trials in the terminal and the chart, in a real VS Code', () => {
       assert.deepEqual(await rows.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('aria-checked'))), ['false', 'true', 'true']);
       await page.keyboard.press('Enter');
       // Room for every line of the run: xterm keeps only the rows in view in the page.
-      await workbench.runCommand('View: Toggle Maximized Panel');
+      await workbench.runCommandWithEnter('View: Toggle Maximized Panel');
       const terminal = new RunTerminal(page, SMOKE_RUN);
       const kept = terminal.row(/^TRIAL 1 KEPT score=1\.0000 proposal=fix_patch\.py/);
       await kept.waitFor({ timeout: 60_000 });
@@ -94,7 +94,7 @@ describe('trials in the terminal and the chart, in a real VS Code', () => {
     await uiStep('terminal-trial-link', page, server, async () => {
       const terminal = new RunTerminal(page, SMOKE_RUN);
       await terminal.followLinkAtStart(terminal.row(/^TRIAL 2 REVERTED/), 'TRIAL 2');
-      await workbench.runCommand('View: Toggle Maximized Panel');
+      await workbench.runCommandWithEnter('View: Toggle Maximized Panel');
       await page.getByRole('tab', { name: /smoke-keep-revert · trial 2 · REVERTED 1\.00 → 0\.00/ }).waitFor();
       const diff = new DiffEditor(page);
       await diff.modified.getByText('return -1').waitFor();

@@ -36,6 +36,20 @@ export class Workbench {
     await this.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().click();
   }
 
+  /**
+   * Runs a command with Enter once it is the palette's first row: no click on a list that is still
+   * moving (the palette re-renders while a maximized panel gives the editor back its room).
+   */
+  async runCommandWithEnter(label: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${label}`);
+    await this.page.locator('.quick-input-list .monaco-list-row').first().filter({ hasText: label }).waitFor();
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  }
+
   /** The labels the command palette offers for a search, then closes it. */
   async paletteOffers(search: string): Promise<string[]> {
     await this.page.keyboard.press('F1');
