@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
+import { realPath } from '../realPath';
 import { resolveProposals } from '../proposals';
 import type { InlineDiffOptions } from '../diff/inlineDiff';
 import { isPlaceholderScript } from '../validation/extendedRules';
@@ -72,12 +73,14 @@ export interface OpenRunOptions {
 
 /** Checks the pack and its target, recovers an interrupted run, takes the lock and journals the start. */
 export async function openRun(options: OpenRunOptions): Promise<OpenRun> {
-  const pack = path.resolve(options.pack);
+  // Real paths throughout: a link to the pack must meet the same lock, journal records and recovery.
+  const pack = realPath(options.pack);
   const slug = path.basename(pack);
   if (!existsSync(path.join(pack, 'measure.py'))) throw new UserError(`${path.join(pack, 'measure.py')}: not found; a pack needs measure.py to run`);
   const target = await resolveTarget(pack);
   if (target.kind === 'unknown') throw new UserError(`${pack}: the bounded target is unknown (${target.reason})`);
   if (!existsSync(target.path)) throw new UserError(`${target.path}: the bounded target does not exist`);
+  const targetPath = realPath(target.path);
   if (options.engine === 'pack' && !existsSync(path.join(pack, 'loop.py'))) throw new UserError(`${path.join(pack, 'loop.py')}: not found; use --engine native`);
 
   const root = journalRoot(pack);
@@ -95,7 +98,7 @@ export async function openRun(options: OpenRunOptions): Promise<OpenRun> {
     slug,
     engine: options.engine,
     proposals: options.proposals.map((p) => path.basename(p)),
-    target: target.path,
+    target: targetPath,
     pid: process.pid,
     startTime: processStartTime(process.pid),
     resultsLines: fileLineCount(resultsFile),
@@ -106,7 +109,7 @@ export async function openRun(options: OpenRunOptions): Promise<OpenRun> {
     run,
     pack,
     slug,
-    target: target.path,
+    target: targetPath,
     proposals: options.proposals,
     python: options.python,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000,
@@ -133,7 +136,7 @@ export async function openRun(options: OpenRunOptions): Promise<OpenRun> {
 }
 
 export async function runLoop(options: RunLoopOptions): Promise<RunSummary & { recovered: string[] }> {
-  const pack = path.resolve(options.pack);
+  const pack = realPath(options.pack);
   const proposals = resolveProposals(options.proposals, { cwd: path.resolve(options.cwd ?? pack), pack });
   const { engine, why } = chooseEngine(pack, options.engine);
   const opened = await openRun({ ...options, pack, proposals, engine });
