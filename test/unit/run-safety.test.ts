@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { readFileSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { journalRoot, readJournal, runsOfPack } from '../../src/core/run/journal';

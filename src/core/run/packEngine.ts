@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { runProcess, type RunResult } from '../process';
 import type { Trial } from '../results/model';
 import { describeProcessEnd, MAX_CONSECUTIVE_ERRORS, type RunContext, type RunSummary, type TrialOutcome } from './context';
+import { GuardServer, type UndoneTrial } from './guard/guardServer';
 import { nowIso, type TrialEndStatus, type TrialRecord } from './journal';
 import { appendRow, fileLineCount, readDialect } from './resultsWriter';
 import { pairRows, rowDecision, rowsAfter } from './rowPairing';
@@ -32,6 +33,9 @@ interface Segment {
   final?: number;
 }
 
+/** The guard's socket, beside the shims (./guard/guardServer.ts). */
+const GUARD_SOCKET = 'guard.sock';
+
 function writeShims(ctx: RunContext, dir: string, from: number): string[] {
   writeFileSync(path.join(dir, `${SHIM_MODULE_NAME}.py`), SHIM_MODULE);
   return ctx.proposals.slice(from).map((real, i) => {
@@ -50,6 +54,7 @@ function writeShims(ctx: RunContext, dir: string, from: number): string[] {
         pack: ctx.pack,
         target: ctx.target,
         timeoutSeconds: ctx.timeoutMs / 1000,
+        guard: path.join(dir, GUARD_SOCKET),
       }, dir),
     );
     return shim;
@@ -62,9 +67,11 @@ export async function runPackEngine(ctx: RunContext): Promise<RunSummary> {
   const summary: RunSummary = { run: ctx.run, engine: 'pack', status: 'finished', trials: [] };
   let linesSeen = fileLineCount(ctx.resultsFile);
   const ended = new Set<number>();
+  const guard = await GuardServer.listen(ctx.guard, path.join(shimDir, GUARD_SOCKET));
   try {
     let next = 0;
     while (next < ctx.proposals.length) {
+      await guard.startSegment();
       const segment = await runSegment(ctx, writeShims(ctx, shimDir, next), () => (linesSeen = reconcile(ctx, summary, ended, linesSeen)));
       linesSeen = reconcile(ctx, summary, ended, linesSeen);
       if (segment.baseline !== undefined && summary.baseline === undefined) summary.baseline = segment.baseline;
@@ -76,8 +83,10 @@ export async function runPackEngine(ctx: RunContext): Promise<RunSummary> {
       for (const trial of open) {
         const status: TrialEndStatus = cancelled ? 'cancelled' : 'error';
         const reason = cancelled ? 'cancelled' : segment.stalled ? 'timeout' : describeProcessEnd('loop.py', segment.proc.exitCode, segment.proc.stderr);
-        endOpenTrial(ctx, summary, ended, trial, status, reason);
+        await endOpenTrial(ctx, guard, summary, ended, trial, status, reason);
       }
+      // Stopped between trials: loop.py may have begun the next one (a backup of the target) before its shim ran.
+      if (open.length === 0 && (cancelled || segment.stalled)) reportUndone(ctx, 'the next trial', await guard.undoInterrupted());
       // loop.py is gone: every row now in the log is accounted for, ours included.
       linesSeen = fileLineCount(ctx.resultsFile);
       if (cancelled) return { ...summary, status: 'cancelled', message: 'cancelled' };
@@ -96,6 +105,7 @@ export async function runPackEngine(ctx: RunContext): Promise<RunSummary> {
     }
     return summary;
   } finally {
+    await guard.close();
     rmSync(shimDir, { recursive: true, force: true });
   }
 }
@@ -188,7 +198,8 @@ function endFromRow(ctx: RunContext, summary: RunSummary, ended: Set<number>, tr
   record(ctx, summary, ended, { trial: trial.trial, proposal: trial.proposal, status, reason, oldScore: row.oldScore, newScore: row.score });
 }
 
-function endOpenTrial(ctx: RunContext, summary: RunSummary, ended: Set<number>, trial: TrialRecord, status: TrialEndStatus, reason: string): void {
+async function endOpenTrial(ctx: RunContext, guard: GuardServer, summary: RunSummary, ended: Set<number>, trial: TrialRecord, status: TrialEndStatus, reason: string): Promise<void> {
+  reportUndone(ctx, `trial ${trial.trial}`, await guard.undoInterrupted(trial.trial));
   const restored = restoreFile(ctx.store, trial.before, trial.target) ? trial.target : undefined;
   let resultsLine: number | undefined;
   if (status === 'error') {
@@ -198,6 +209,12 @@ function endOpenTrial(ctx: RunContext, summary: RunSummary, ended: Set<number>, 
   }
   ctx.journal.append({ type: 'trial-end', run: ctx.run, trial: trial.trial, status, reason, restored, resultsLine, at: nowIso() });
   record(ctx, summary, ended, { trial: trial.trial, proposal: trial.proposal, status, reason });
+}
+
+function reportUndone(ctx: RunContext, what: string, undone: UndoneTrial): void {
+  const rel = (files: string[]) => files.map((f) => path.relative(ctx.guard.root, f)).join(', ');
+  if (undone.report?.changed.length) ctx.reporter.line(`autoexp: ${what}: put back ${rel(undone.report.changed)}`);
+  if (undone.removed.length) ctx.reporter.line(`autoexp: ${what}: removed ${rel(undone.removed)}, made by the interrupted trial`);
 }
 
 function record(ctx: RunContext, summary: RunSummary, ended: Set<number>, outcome: TrialOutcome): void {

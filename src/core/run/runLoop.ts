@@ -17,6 +17,7 @@ import { Journal, journalRoot, newRunId, nowIso } from './journal';
 import { acquireLock } from './lock';
 import { runNativeEngine } from './nativeEngine';
 import { runPackEngine } from './packEngine';
+import { RepoGuard } from './guard/repoGuard';
 import { describeRecovery, recoverInterrupted } from './recovery';
 import { fileLineCount, readDialect } from './resultsWriter';
 import { RunProcesses } from './runProcesses';
@@ -91,6 +92,14 @@ export async function openRun(options: OpenRunOptions): Promise<OpenRun> {
   const lock = acquireLock(root, pack, run);
   const journal = new Journal(root);
   const resultsFile = path.join(pack, 'results.tsv');
+  const store = new SnapshotStore(root);
+  let guard: RepoGuard;
+  try {
+    guard = await RepoGuard.open({ pack, target: targetPath, resultsFile, store, id: run });
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   journal.append({
     type: 'run-start',
     run,
@@ -115,7 +124,8 @@ export async function openRun(options: OpenRunOptions): Promise<OpenRun> {
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000,
     signal: options.signal,
     journal,
-    store: new SnapshotStore(root),
+    store,
+    guard,
     reporter: options.reporter,
     resultsFile,
     processes,
@@ -129,6 +139,7 @@ export async function openRun(options: OpenRunOptions): Promise<OpenRun> {
         processes.close();
         journal.append({ type: 'run-end', run, status: summary.status, message: summary.message, best: summary.best, at: nowIso() });
       } finally {
+        guard.dispose();
         lock.release();
       }
     },
