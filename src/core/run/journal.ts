@@ -72,6 +72,8 @@ export const JournalEvent = z.discriminatedUnion('type', [
     restored: z.string().optional(),
     /** The 1-based line of the trial's row in results.tsv, which links the log's rows to their snapshots. */
     resultsLine: z.number().int().optional(),
+    /** Something the run could not change but the user must know, such as a score that is not a finite number. */
+    warning: z.string().optional(),
     durationMs: z.number().optional(),
     at: z.string(),
   }),
@@ -117,6 +119,7 @@ export interface TrialRecord {
   payload?: Record<string, unknown>;
   restored?: string;
   resultsLine?: number;
+  warning?: string;
   startedAt: string;
   endedAt?: string;
 }
@@ -317,6 +320,7 @@ function apply(runs: Map<string, RunRecord>, event: JournalEvent): void {
           payload: event.payload,
           restored: event.restored,
           resultsLine: event.resultsLine,
+          warning: event.warning,
           endedAt: event.at,
         }),
       );

@@ -5,10 +5,11 @@
  * A trial that stalls past its time is stopped here: loop.py is ended, the target restored, the
  * trial logged as a timeout, and a fresh loop.py goes on with the remaining proposals.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runProcess, type RunResult } from '../process';
 import type { Trial } from '../results/model';
+import { parseResults } from '../results/parse';
 import { describeProcessEnd, MAX_CONSECUTIVE_ERRORS, type RunContext, type RunSummary, type TrialOutcome } from './context';
 import { GuardServer, type UndoneTrial } from './guard/guardServer';
 import { nowIso, type TrialEndStatus, type TrialRecord } from './journal';
@@ -131,6 +132,7 @@ async function runSegment(ctx: RunContext, shims: string[], onTrialLine: () => v
       segment.sawBaseline = true;
       segment.baseline = Number(baseline[1]);
       if (Number.isFinite(segment.baseline)) ctx.journal.append({ type: 'baseline', run: ctx.run, score: segment.baseline, at: nowIso() });
+      else ctx.reporter.line(`autoexp: warning: loop.py's baseline "${baseline[1]}" is not a finite number; every trial is compared with it by loop.py's own rule`);
     }
     const final = /^FINAL\s+(\S+)/.exec(line);
     if (final && Number.isFinite(Number(final[1]))) segment.final = Number(final[1]);
@@ -192,9 +194,20 @@ function reconcile(ctx: RunContext, summary: RunSummary, ended: Set<number>, lin
   return pairs.length ? pairs[pairs.length - 1].row.line : linesSeen;
 }
 
+/** The score cell as loop.py wrote it in a row whose score is not a number (nan, inf, a word). */
+function scoreCell(resultsFile: string, row: Trial): string {
+  const text = readFileSync(resultsFile, 'utf8');
+  const log = parseResults(text, resultsFile);
+  const column = log.columns.score ? log.header.indexOf(log.columns.score) : -1;
+  return (column >= 0 ? text.split('\n')[row.line - 1]?.split('\t')[column]?.trim() : undefined) ?? '';
+}
+
 function endFromRow(ctx: RunContext, summary: RunSummary, ended: Set<number>, trial: TrialRecord, row: Trial): void {
   const { status, reason } = rowDecision(row);
-  ctx.journal.append({ type: 'trial-end', run: ctx.run, trial: trial.trial, status, reason, oldScore: row.oldScore, newScore: row.score, resultsLine: row.line, at: nowIso() });
+  // loop.py decided by its own rule, which the engine cannot overrule: say so, in the terminal and the journal.
+  const warning = status !== 'error' && row.score === undefined ? `score "${scoreCell(ctx.resultsFile, row)}" is not a finite number; loop.py's own rule ${status} the trial` : undefined;
+  if (warning) ctx.reporter.line(`autoexp: warning: trial ${trial.trial}: ${warning}`);
+  ctx.journal.append({ type: 'trial-end', run: ctx.run, trial: trial.trial, status, reason, oldScore: row.oldScore, newScore: row.score, resultsLine: row.line, warning, at: nowIso() });
   record(ctx, summary, ended, { trial: trial.trial, proposal: trial.proposal, status, reason, oldScore: row.oldScore, newScore: row.score });
 }
 

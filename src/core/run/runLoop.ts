@@ -2,7 +2,8 @@
  * One run of a pack's loop, whichever engine: checks the pack, recovers what a crashed run left, takes
  * the pack's lock, journals the run's start and end, and hands over to the engine.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { refuseBinary } from '../results/load';
 import * as path from 'node:path';
 import { UserError } from '../errors';
 import { realPath } from '../realPath';
@@ -82,6 +83,8 @@ export async function openRun(options: OpenRunOptions): Promise<OpenRun> {
   if (target.kind === 'unknown') throw new UserError(`${pack}: the bounded target is unknown (${target.reason})`);
   if (!existsSync(target.path)) throw new UserError(`${target.path}: the bounded target does not exist`);
   const targetPath = realPath(target.path);
+  const resultsFile = path.join(pack, 'results.tsv');
+  if (existsSync(resultsFile) && statSync(resultsFile).isFile()) refuseBinary(resultsFile, readFileSync(resultsFile));
   if (options.engine === 'pack' && !existsSync(path.join(pack, 'loop.py'))) throw new UserError(`${path.join(pack, 'loop.py')}: not found; use --engine native`);
 
   const root = journalRoot(pack);
@@ -91,7 +94,6 @@ export async function openRun(options: OpenRunOptions): Promise<OpenRun> {
   const run = newRunId();
   const lock = acquireLock(root, pack, run);
   const journal = new Journal(root);
-  const resultsFile = path.join(pack, 'results.tsv');
   const store = new SnapshotStore(root);
   let guard: RepoGuard;
   try {
