@@ -5,10 +5,12 @@
  * put back, new files removed, and each path named. Outside git the folder that holds the pack's
  * `atris/` is covered instead.
  *
- * Cost: one `git status` and one lstat per changed file and per `.git` control file, each side of the
- * proposal. Unchanged files are never read twice (see ./fileEntry.ts).
+ * Cost: one `git status` a trial, after the proposal. A mark does not list the repository again: it
+ * notes the file-system clock, and the check tells the proposal's changes from those made before the
+ * mark (by loop.py, by measure.py) by their status-change time, which a write always moves and no
+ * process can set back. Only what the scan shows is read, and unchanged files never twice (./fileEntry.ts).
  */
-import { lstatSync, readdirSync, rmdirSync } from 'node:fs';
+import { lstatSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { realPath } from '../../realPath';
 import { ensureJournalDir, journalRoot } from '../journal';
@@ -23,15 +25,13 @@ export interface GuardOptions {
   target: string;
   resultsFile?: string;
   store: SnapshotStore;
-  /** Names this guard's copy of results.tsv (the run's id). */
+  /** Names this guard's files in `.autoexp/` (the run's id). */
   id: string;
 }
 
 export interface GuardMark {
-  /** When the mark was taken (ms since the epoch): folders created after it may be removed. */
-  at: number;
-  /** What `git status` listed (outside git, every file), as it was; undefined: a tracked file already deleted. */
-  files: Map<string, Entry | undefined>;
+  /** The file-system clock at the mark (ns): a change stamped at or after it is the proposal's. */
+  at: bigint;
   control?: ControlState;
   results?: AppendOnlyMark;
 }
@@ -45,35 +45,40 @@ export interface GuardReport {
 
 /** Each put-back can change what the next scan shows (an ignore rule restored): scan again, a few times at most. */
 const MAX_ROUNDS = 4;
-/** File-system clocks tick coarsely: a folder made just after the mark can carry a time just before it. */
-const CLOCK_SLACK_MS = 20;
 
-/** When a file was made: its birth time where the file system keeps one, else its last status change. */
-function madeAt(file: string): number {
+function lstatNs(file: string) {
   try {
-    const stat = lstatSync(file);
-    return stat.birthtimeMs || stat.ctimeMs;
+    return lstatSync(file, { bigint: true });
   } catch {
-    return 0;
+    return undefined;
   }
 }
 
-function mtimeMs(file: string): number {
-  try {
-    return lstatSync(file).mtimeMs;
-  } catch {
-    return 0;
+/** When a path last changed; for one that is gone, when its nearest folder still there last did (a removal stamps it). */
+function changedAt(file: string): bigint {
+  for (let at = file; ; at = path.dirname(at)) {
+    const stat = lstatNs(at);
+    if (stat) return stat.ctimeNs;
+    if (path.dirname(at) === at) return 0n;
   }
 }
 
 export class RepoGuard {
-  private cache = new Map<string, Entry>();
+  /**
+   * Each path the scans have shown (changed tracked files, untracked ones), as it was when last seen
+   * unchanged by a proposal; undefined: a tracked file already deleted.
+   */
+  private known?: Map<string, Entry | undefined>;
+  /** Paths that appeared after the first scan, with the time they appeared: an interrupted trial's new files. */
+  private readonly appeared = new Map<string, bigint>();
   private control?: ControlState;
+  private ticks = 0;
 
   private constructor(
     readonly scope: Scope,
     private readonly store: SnapshotStore,
     private readonly target: string,
+    private readonly clock: string,
     private readonly results?: AppendOnlyFile,
   ) {}
 
@@ -82,41 +87,48 @@ export class RepoGuard {
     const pack = realPath(options.pack);
     const root = journalRoot(pack);
     const scope = (await gitScope(pack)) ?? folderScope(root);
-    const copy = path.join(ensureJournalDir(root), `guard-${options.id}-results.tsv`);
-    const results = options.resultsFile ? new AppendOnlyFile(realPath(options.resultsFile), copy) : undefined;
-    return new RepoGuard(scope, options.store, realPath(options.target), results);
+    const dir = ensureJournalDir(root);
+    const results = options.resultsFile ? new AppendOnlyFile(realPath(options.resultsFile), path.join(dir, `guard-${options.id}-results.tsv`)) : undefined;
+    return new RepoGuard(scope, options.store, realPath(options.target), path.join(dir, `guard-${options.id}.clock`), results);
   }
 
   get root(): string {
     return this.scope.root;
   }
 
-  /** results.tsv is checked as append-only, not as a file to snapshot whole on every trial. */
+  /** results.tsv is checked as append-only, not snapshotted whole on every trial. */
   private isResults(file: string): boolean {
     return file === this.results?.file;
   }
 
-  async mark(): Promise<GuardMark> {
-    const at = Date.now();
-    const scan = await this.scope.scan();
-    const files = new Map<string, Entry | undefined>();
-    const cache = new Map<string, Entry>();
-    for (const file of scan.keys()) {
-      if (this.isResults(file)) continue;
-      const entry = captureEntry(this.store, file, this.cache.get(file));
-      files.set(file, entry);
-      if (entry) cache.set(file, entry);
+  /** The file-system clock, read by stamping a file of our own: the same clock, and the same coarseness, as the repository's files. */
+  private now(): bigint {
+    writeFileSync(this.clock, String(++this.ticks));
+    return lstatNs(this.clock)?.ctimeNs ?? 0n;
+  }
+
+  private async knownFiles(): Promise<Map<string, Entry | undefined>> {
+    if (!this.known) {
+      this.known = new Map();
+      for (const file of (await this.scope.scan()).keys()) if (!this.isResults(file)) this.known.set(file, captureEntry(this.store, file));
     }
-    this.cache = cache;
+    return this.known;
+  }
+
+  async mark(): Promise<GuardMark> {
+    await this.knownFiles();
     if (this.scope.git) this.control = captureControl(this.store, this.scope.git, this.control);
-    return { at, files, control: this.control, results: this.results?.mark() };
+    const results = this.results?.mark();
+    return { at: this.now(), control: this.control, results };
   }
 
   /**
-   * Puts back everything that changed since `mark`, except the target (unless `targetToo`), and says
-   * what it was. `.git` first (the index decides what a clean file is), then results.tsv, then files.
+   * Puts back everything the proposal changed since `mark`, except the target (unless `targetToo`),
+   * and says what it was. `.git` first (the index decides what a clean file is), then results.tsv,
+   * then files. Changes stamped before the mark were not the proposal's: they are only noted.
    */
   async check(mark: GuardMark, options: { targetToo?: boolean } = {}): Promise<GuardReport> {
+    const known = await this.knownFiles();
     const changed = new Set<string>();
     const unrestorable = new Set<string>();
     const putBackOrNote = (file: string, entry: Entry | undefined) => {
@@ -137,7 +149,10 @@ export class RepoGuard {
         break;
       }
       if (modified.length || tracked.length) {
-        for (const file of modified) putBackOrNote(file, mark.files.get(file));
+        for (const file of modified) {
+          putBackOrNote(file, known.get(file));
+          known.set(file, captureEntry(this.store, file, known.get(file)));
+        }
         tracked.forEach((file) => changed.add(file));
         await this.scope.restoreTracked(tracked);
         // New files wait for the next scan: a restored .gitignore may show them to be the user's ignored files.
@@ -153,37 +168,57 @@ export class RepoGuard {
   }
 
   /**
-   * After an interrupted trial: removes the new files (ones git does not ignore) made after both
-   * `reference` (a mark from before the trial began) and results.tsv's last row, such as loop.py's
-   * backup of the target; returns them. Files the earlier trials left stay.
+   * What changed since the last look, split into the proposal's (stamped at or after the mark) and the
+   * rest, which is taken in as known: loop.py's backup of the target, measure.py's output.
    */
-  async removeCreatedSince(reference: GuardMark): Promise<string[]> {
-    const since = Math.max(reference.at, this.results ? mtimeMs(this.results.file) : 0) - CLOCK_SLACK_MS;
-    const created = [...(await this.scope.scan())]
-      .filter(([file, kind]) => kind === 'untracked' && !reference.files.has(file) && file !== this.target && !this.isResults(file) && madeAt(file) >= since)
-      .map(([file]) => file);
-    const removed = created.filter((file) => putBack(this.store, file, undefined));
-    this.removeEmptyFolders(removed, reference.at);
-    return removed.sort();
-  }
-
   private diff(mark: GuardMark, scan: Scan, skip: (file: string) => boolean): { modified: string[]; tracked: string[]; created: string[] } {
-    const modified = [...mark.files].filter(([file, entry]) => !skip(file) && !unchanged(this.store, file, entry)).map(([file]) => file);
+    const known = this.known!;
+    const before = (file: string) => changedAt(file) < mark.at;
+    const modified: string[] = [];
+    for (const [file, entry] of known) {
+      if (skip(file) || unchanged(this.store, file, entry)) continue;
+      if (before(file)) known.set(file, captureEntry(this.store, file));
+      else modified.push(file);
+    }
     const tracked: string[] = [];
     const created: string[] = [];
     for (const [file, kind] of scan) {
-      if (mark.files.has(file) || skip(file) || this.isResults(file)) continue;
-      (kind === 'tracked' ? tracked : created).push(file);
+      if (known.has(file) || skip(file) || this.isResults(file)) continue;
+      if (before(file)) {
+        known.set(file, captureEntry(this.store, file));
+        this.appeared.set(file, changedAt(file));
+      } else (kind === 'tracked' ? tracked : created).push(file);
     }
     return { modified, tracked, created };
   }
 
-  /** Folders left empty by a removal, made after `since`: the proposal made them. */
-  private removeEmptyFolders(removed: string[], since: number): void {
+  /**
+   * After an interrupted trial: removes the new files (ones git does not ignore) that appeared after
+   * both `reference` (a mark from before the trial began) and results.tsv's last row, such as loop.py's
+   * backup of the target; returns them. Files that earlier trials left stay, and so do the user's.
+   */
+  async removeCreatedSince(reference: GuardMark): Promise<string[]> {
+    const known = await this.knownFiles();
+    const lastRow = this.results ? (lstatNs(this.results.file)?.mtimeNs ?? 0n) : 0n;
+    const since = reference.at > lastRow ? reference.at : lastRow;
+    const created = [...(await this.scope.scan())]
+      .filter(([file, kind]) => kind === 'untracked' && file !== this.target && !this.isResults(file))
+      .filter(([file]) => (this.appeared.get(file) ?? (known.has(file) ? -1n : changedAt(file))) >= since)
+      .map(([file]) => file);
+    const removed = created.filter((file) => putBack(this.store, file, undefined));
+    for (const file of removed) known.delete(file);
+    this.removeEmptyFolders(removed, since);
+    return removed.sort();
+  }
+
+  /** Folders left empty by a removal, made at or after `since`: the proposal made them. */
+  private removeEmptyFolders(removed: string[], since: bigint): void {
     for (const file of removed) {
       for (let dir = path.dirname(file); dir.startsWith(this.root + path.sep); dir = path.dirname(dir)) {
+        const stat = lstatNs(dir);
+        if (!stat || (stat.birthtimeNs || stat.ctimeNs) < since) break;
         try {
-          if (readdirSync(dir).length > 0 || madeAt(dir) < since - CLOCK_SLACK_MS) break;
+          if (readdirSync(dir).length > 0) break;
           rmdirSync(dir);
         } catch {
           break;
@@ -194,6 +229,7 @@ export class RepoGuard {
 
   dispose(): void {
     this.results?.dispose();
+    rmSync(this.clock, { force: true });
   }
 }
 
