@@ -5,13 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import type { Engine } from '../../src/core/run/context';
 import { readJournal, runsOfPack } from '../../src/core/run/journal';
 import { runLoop } from '../../src/core/run/runLoop';
-import { BASELINE, FIXED, smokeRepo } from './support/smokeRepo';
+import { BASELINE, FIXED, backupBesideTarget, smokeRepo } from './support/smokeRepo';
 
 const git = (repo: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: repo, encoding: 'utf8' });
 const read = (file: string) => readFileSync(file, 'utf8');
@@ -35,7 +35,7 @@ function repoWith(files: Record<string, string>, proposals: Record<string, strin
   for (const [rel, text] of Object.entries(files)) writeFileSync(path.join(repo, rel), text);
   for (const [name, text] of Object.entries(proposals)) writeFileSync(path.join(pack, 'proposals', name), text);
   git(repo, 'add', '-A');
-  git(repo, 'commit', '-qm', 'fixtures');
+  git(repo, 'commit', '-q', '--allow-empty', '-m', 'fixtures');
   return { repo, pack };
 }
 
@@ -176,6 +176,25 @@ describe('the guard lets the loop be', () => {
       assert.equal(read(path.join(pack, 'candidate.py')), FIXED, engine);
       assert.equal(read(path.join(repo, 'README.md')), '# Work in progress\n', engine);
       assert.equal(read(path.join(repo, 'scratch.txt')), 'untracked notes\n', engine);
+    }
+  });
+
+  test('what loop.py and measure.py write between proposals is theirs: a backup beside the target, a new output file each measure', async () => {
+    for (const engine of ['native', 'pack'] as const) {
+      // A proposal that writes through a temporary file and a rename, as editors and agents do: the
+      // pack folder changes under the guard's eyes, and loop.py's earlier backup is gone from it.
+      const atomic = `import os\ntarget = os.environ["EXPERIMENT_TARGET"]\nopen(target + ".tmp", "w").write(${JSON.stringify(FIXED)})\nos.replace(target + ".tmp", target)\nprint("fixed, atomically")\n`;
+      const { repo, pack } = repoWith({}, { 'atomic_fix.py': atomic });
+      if (engine === 'pack') backupBesideTarget(pack);
+      // measure.py leaves a new file, and rewrites a tracked one, every time it runs.
+      appendFileSync(path.join(pack, 'measure.py'), '\nimport time, pathlib\nhere = pathlib.Path(__file__).parent\n(here / f"eval-{time.time_ns()}.json").write_text("{}")\n(here / "program.md").write_text(f"measured at {time.time_ns()}\\n")\n');
+      const { summary } = await run(pack, engine, ['bad_patch.py', 'atomic_fix.py']);
+      assert.deepEqual(summary.trials.map((t) => t.status), ['reverted', 'kept'], engine);
+      assert.equal(read(path.join(pack, 'candidate.py')), FIXED, engine);
+      assert.equal(readdirSync(pack).filter((f) => f.startsWith('eval-')).length, 3, `${engine}: the baseline's and both trials' outputs stay`);
+      assert.deepEqual(readdirSync(pack).filter((f) => f.endsWith('.bak')), [], engine);
+      assert.match(read(path.join(pack, 'program.md')), /^measured at \d+\n$/, engine);
+      assert.equal(runsOfPack(readJournal(repo), pack)[0].trials.some((t) => t.touched), false, engine);
     }
   });
 });

@@ -13,7 +13,7 @@ import type { Engine } from '../../src/core/run/context';
 import { journalRoot, readJournal, runsOfPack } from '../../src/core/run/journal';
 import { runLoop } from '../../src/core/run/runLoop';
 import { REPO_ROOT, tempDir } from './helpers';
-import { BASELINE, smokeRepo } from './support/smokeRepo';
+import { BASELINE, backupBesideTarget, smokeRepo } from './support/smokeRepo';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.cjs');
 const read = (file: string) => readFileSync(file, 'utf8');
@@ -55,30 +55,6 @@ describe('one run per pack, whatever path names it', () => {
     assert.deepEqual(runsOfPack(readJournal(repo), link).map((r) => [r.id, r.pack]), [[summary.run, pack]]);
   });
 });
-
-/** The smoke loop.py, backing the target up beside itself as `candidate.py.trialN.bak`, as the atris loops do. */
-function backupBesideTarget(pack: string): void {
-  const loop = path.join(pack, 'loop.py');
-  const text = read(loop).replace('def run_trial(number, proposal, best):', 'def _run_trial(number, proposal, best):');
-  writeFileSync(
-    loop,
-    text.replace(
-      'def main():',
-      [
-        'def run_trial(number, proposal, best):',
-        '    backup = DEFAULT_TARGET.with_name(f"{DEFAULT_TARGET.name}.trial{number}.bak")',
-        '    shutil.copy2(DEFAULT_TARGET, backup)',
-        '    try:',
-        '        return _run_trial(number, proposal, best)',
-        '    finally:',
-        '        backup.unlink()',
-        '',
-        '',
-        'def main():',
-      ].join('\n'),
-    ),
-  );
-}
 
 describe('Ctrl+C in the pack engine', () => {
   test('the interrupted trial\'s files are removed with it (loop.py\'s candidate.py.trial2.bak); earlier files stay', async () => {

@@ -6,9 +6,10 @@
  * `atris/` is covered instead.
  *
  * Cost: one `git status` a trial, after the proposal. A mark does not list the repository again: it
- * notes the file-system clock, and the check tells the proposal's changes from those made before the
- * mark (by loop.py, by measure.py) by their status-change time, which a write always moves and no
- * process can set back. Only what the scan shows is read, and unchanged files never twice (./fileEntry.ts).
+ * looks at the files it already knows (changed and untracked ones) and notes the file-system clock;
+ * the check tells the proposal's changes from those made before the mark (by loop.py, by measure.py)
+ * by their status-change time, which a write, a rename or a link always moves and no process can set
+ * back. Only what the scan shows is read, and unchanged files never twice (./fileEntry.ts).
  */
 import { lstatSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -116,7 +117,12 @@ export class RepoGuard {
   }
 
   async mark(): Promise<GuardMark> {
-    await this.knownFiles();
+    // Known files as they are now: what loop.py changed or removed since the last look is not the proposal's.
+    const known = await this.knownFiles();
+    for (const [file, entry] of known) {
+      const now = captureEntry(this.store, file, entry);
+      if (now !== entry) known.set(file, now);
+    }
     if (this.scope.git) this.control = captureControl(this.store, this.scope.git, this.control);
     const results = this.results?.mark();
     return { at: this.now(), control: this.control, results };
