@@ -133,6 +133,16 @@ for (const engine of ['native', 'pack'] as const) {
       assert.match(rows[2][6], /proposal touched atris\/experiments\/smoke-keep-revert\/results\.tsv; all put back/);
     });
 
+    test('a proposal that deletes .git fails its trial with the reason, the target restored; the run goes on', async () => {
+      // What cannot be undone is said, never hidden: the guard keeps no copy of git's objects.
+      const { pack } = repoWith({}, { 'nuke.py': proposal('import shutil\nshutil.rmtree(root / ".git")') });
+      const { summary } = await run(pack, engine, ['nuke.py', 'fix_patch.py']);
+      assert.equal(summary.status, 'finished');
+      assert.deepEqual(summary.trials.map((t) => t.status), ['error', 'error']);
+      assert.match(summary.trials[0].reason ?? '', /^the guard could not check the repository: git status failed in .*: fatal: not a git repository/);
+      assert.equal(read(path.join(pack, 'candidate.py')), BASELINE);
+    });
+
     test('a forged row in a log over 16 MB is cut off too', async () => {
       const forge = proposal('log = target.parent / "results.tsv"\nwith log.open("a") as f:\n    f.write("2026-01-01T00:00:00+00:00\\t9\\tkept\\t0.2000\\t9.9999\\tforged.py\\tforged\\n")');
       const { pack } = repoWith({}, { 'forge.py': forge });

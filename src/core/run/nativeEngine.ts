@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { oneLine } from '../errors';
 import { runMeasure, type MeasurePayload } from '../measure';
 import { runProcess } from '../process';
 import { isBetter } from '../results/columns';
@@ -99,7 +100,8 @@ export async function runNativeTrial(ctx: RunContext, options: NativeOptions & {
   ctx.reporter.log(`${name}: ${Math.round(proc.durationMs)} ms, exit ${proc.exitCode ?? (proc.timedOut ? 'timeout' : 'killed')}`);
   const description = proc.stdout.trim().split(/\r?\n/).pop()?.trim() ?? '';
   const candidate = ctx.store.put(readFileSync(ctx.target));
-  const guarded = await ctx.guard.check(mark);
+  // A repository git can no longer read (its .git removed, say) fails the trial, never the run's restore.
+  const guarded = await ctx.guard.check(mark).catch((err: unknown) => ({ changed: [], unrestorable: [], failure: oneLine(err) }));
   const touched = guarded.changed;
   ctx.journal.append({ type: 'trial-applied', run: ctx.run, trial, candidate, exitCode: proc.exitCode ?? null, durationMs: proc.durationMs, touched: touched.length ? touched : undefined });
 
@@ -121,6 +123,7 @@ export async function runNativeTrial(ctx: RunContext, options: NativeOptions & {
   if (proc.cancelled) return finish('cancelled', { reason: 'cancelled' });
   if (proc.timedOut) return finish('error', { reason: 'timeout' });
   if (proc.spawnError) return finish('error', { reason: `${ctx.python}: cannot start (${proc.spawnError})` });
+  if ('failure' in guarded) return finish('error', { reason: `the guard could not check the repository: ${guarded.failure}` });
   if (touched.length) return finish('error', { reason: describeTouched(guarded, ctx.guard.root) });
   if (proc.exitCode !== 0) return finish('error', { reason: describeProcessEnd('proposal', proc.exitCode, proc.stderr) });
 

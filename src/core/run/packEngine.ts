@@ -226,6 +226,7 @@ async function endOpenTrial(ctx: RunContext, guard: GuardServer, summary: RunSum
 
 function reportUndone(ctx: RunContext, what: string, undone: UndoneTrial): void {
   const rel = (files: string[]) => files.map((f) => path.relative(ctx.guard.root, f)).join(', ');
+  if (undone.failure) ctx.reporter.line(`autoexp: ${what}: the guard could not check the repository: ${undone.failure}`);
   if (undone.report?.changed.length) ctx.reporter.line(`autoexp: ${what}: put back ${rel(undone.report.changed)}`);
   if (undone.removed.length) ctx.reporter.line(`autoexp: ${what}: removed ${rel(undone.removed)}, made by the interrupted trial`);
 }

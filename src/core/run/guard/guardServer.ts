@@ -6,6 +6,7 @@
  * TypeScript, serves both engines.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import { oneLine } from '../../errors';
 import { describeTouched, type GuardMark, type GuardReport, type RepoGuard } from './repoGuard';
 
 /**
@@ -19,6 +20,8 @@ export interface UndoneTrial {
   report?: GuardReport;
   /** Files that appeared since the trial began (loop.py's backup of the target, say), now removed. */
   removed: string[];
+  /** Why the repository could not be checked, when it could not. */
+  failure?: string;
 }
 
 export class GuardServer {
@@ -99,10 +102,14 @@ export class GuardServer {
   undoInterrupted(trial?: number): Promise<UndoneTrial> {
     return this.serial(async () => {
       const mark = trial === undefined ? undefined : this.marks.get(trial);
-      const report = mark ? await this.guard.check(mark) : undefined;
       const reference = trial !== undefined && mark ? this.references.get(trial) : this.reference;
-      const removed = reference ? await this.guard.removeCreatedSince(reference) : [];
-      return { report, removed };
+      try {
+        const report = mark ? await this.guard.check(mark) : undefined;
+        const removed = reference ? await this.guard.removeCreatedSince(reference) : [];
+        return { report, removed };
+      } catch (err) {
+        return { removed: [], failure: oneLine(err) };
+      }
     });
   }
 
