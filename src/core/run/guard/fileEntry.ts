@@ -4,7 +4,7 @@
  * (size, mtime, ctime, inode, mode) are the same bytes without reading them again: a write always
  * moves ctime, and ctime cannot be set back by a process.
  */
-import { chmodSync, lstatSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync, type BigIntStats } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync, type BigIntStats } from 'node:fs';
 import * as path from 'node:path';
 import type { SnapshotStore } from '../snapshots';
 
@@ -97,4 +97,20 @@ export function putBack(store: SnapshotStore, file: string, before: Entry | unde
   }
   renameSync(temp, file);
   return true;
+}
+
+/** Every file under `dir` (links included, never followed); `skipDir` leaves folders out by name. */
+export function listFiles(dir: string, skipDir: (name: string) => boolean = () => false, out: string[] = []): string[] {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const entry of entries) {
+    const file = path.join(dir, entry.name);
+    if (!entry.isDirectory()) out.push(file);
+    else if (!skipDir(entry.name)) listFiles(file, skipDir, out);
+  }
+  return out;
 }

@@ -4,10 +4,10 @@
  * new objects change nothing until a ref or the index points at them. Files are compared by identity
  * first, so an untouched `.git` costs one lstat per file.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { SnapshotStore } from '../snapshots';
-import { captureEntry, unchanged, type Entry } from './fileEntry';
+import { captureEntry, listFiles, unchanged, type Entry } from './fileEntry';
 import { indexDigest } from './gitIndex';
 
 export interface GitDirs {
@@ -22,24 +22,10 @@ export interface GitDirs {
 export type ControlEntry = Entry & { digest?: string };
 export type ControlState = Map<string, ControlEntry>;
 
-function walkFiles(dir: string, out: string[]): void {
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const entry of entries) {
-    const file = path.join(dir, entry.name);
-    if (entry.isDirectory()) walkFiles(file, out);
-    else out.push(file);
-  }
-}
-
 function controlFiles(dirs: GitDirs): string[] {
   const files = [path.join(dirs.gitDir, 'HEAD'), path.join(dirs.gitDir, 'index'), path.join(dirs.gitDir, 'config.worktree')];
   for (const name of ['config', 'packed-refs', 'config.worktree']) files.push(path.join(dirs.commonDir, name));
-  for (const dir of ['refs', 'hooks', 'info']) walkFiles(path.join(dirs.commonDir, dir), files);
+  for (const dir of ['refs', 'hooks', 'info']) listFiles(path.join(dirs.commonDir, dir), undefined, files);
   return [...new Set(files)];
 }
 

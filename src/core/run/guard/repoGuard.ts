@@ -13,6 +13,7 @@
  */
 import { lstatSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { realPath } from '../../realPath';
 import { ensureJournalDir, journalRoot } from '../journal';
 import type { SnapshotStore } from '../snapshots';
@@ -46,6 +47,8 @@ export interface GuardReport {
 
 /** Each put-back can change what the next scan shows (an ignore rule restored): scan again, a few times at most. */
 const MAX_ROUNDS = 4;
+/** Longer than a kernel tick (1 to 10 ms): how long a mark waits for the file-system clock to move on. */
+const CLOCK_WAIT_MS = 30;
 
 function lstatNs(file: string) {
   try {
@@ -102,10 +105,25 @@ export class RepoGuard {
     return file === this.results?.file;
   }
 
-  /** The file-system clock, read by stamping a file of our own: the same clock, and the same coarseness, as the repository's files. */
-  private now(): bigint {
+  /** The file-system clock, read by stamping a file of our own: the same clock, and coarseness, as the repository's. */
+  private stamp(): bigint {
     writeFileSync(this.clock, String(++this.ticks));
     return lstatNs(this.clock)?.ctimeNs ?? 0n;
+  }
+
+  /**
+   * A time every earlier change is stamped before, and every later one at or after: the clock is read
+   * until it has moved on (file-system clocks tick coarsely). On a file system whose clock ticks in
+   * seconds it gives up waiting, and a change in the mark's own tick counts as the proposal's.
+   */
+  private async markTime(): Promise<bigint> {
+    const first = this.stamp();
+    for (let waited = 0; waited < CLOCK_WAIT_MS; waited++) {
+      const next = this.stamp();
+      if (next > first) return next;
+      await delay(1);
+    }
+    return first;
   }
 
   private async knownFiles(): Promise<Map<string, Entry | undefined>> {
@@ -125,13 +143,13 @@ export class RepoGuard {
     }
     if (this.scope.git) this.control = captureControl(this.store, this.scope.git, this.control);
     const results = this.results?.mark();
-    return { at: this.now(), control: this.control, results };
+    return { at: await this.markTime(), control: this.control, results };
   }
 
   /**
    * Puts back everything the proposal changed since `mark`, except the target (unless `targetToo`),
    * and says what it was. `.git` first (the index decides what a clean file is), then results.tsv,
-   * then files. Changes stamped before the mark were not the proposal's: they are only noted.
+   * then files. Changes stamped before the mark were not the proposal's: they are taken in as known.
    */
   async check(mark: GuardMark, options: { targetToo?: boolean } = {}): Promise<GuardReport> {
     const known = await this.knownFiles();

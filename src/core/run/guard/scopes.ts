@@ -3,9 +3,9 @@
  * tracked files and new files git does not ignore, plus any `.gitignore`, since a new one could hide
  * files), every other tracked file being as the index says. Outside git: every file under the folder.
  */
-import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { execa } from 'execa';
+import { listFiles } from './fileEntry';
 import type { GitDirs } from './gitControl';
 
 /** Absolute path → whether git tracks it (a clean tracked file is put back from the index). */
@@ -57,30 +57,12 @@ export async function gitScope(start: string): Promise<Scope | undefined> {
   };
 }
 
-function walk(root: string, dir: string, scan: Scan): void {
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const entry of entries) {
-    const file = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (!SKIPPED_DIRS.has(entry.name)) walk(root, file, scan);
-    } else if (!entry.name.endsWith('.pyc')) {
-      scan.set(file, 'untracked');
-    }
-  }
-}
-
 export function folderScope(root: string): Scope {
   return {
     root,
     async scan() {
-      const scan: Scan = new Map();
-      walk(root, root, scan);
-      return scan;
+      const files = listFiles(root, (name) => SKIPPED_DIRS.has(name)).filter((file) => !file.endsWith('.pyc'));
+      return new Map(files.map((file) => [file, 'untracked']));
     },
     async restoreTracked() {
       // Nothing is tracked outside git: every file was snapshotted.
