@@ -12,6 +12,7 @@ import { generateCanonicalLog } from './generate';
 import { chartFigures } from './chart';
 import { autopilotFigures } from './autopilot';
 import { diffFigures } from './diff';
+import { guardFigures } from './guard';
 import { keepRuleFigures } from './keepRules';
 import { loopFigures } from './loop';
 import { processFigures } from './processes';
@@ -56,6 +57,7 @@ try {
   await loopFigures(scratch, CLI, path.join(ROOT, 'templates', 'pack', 'loop.py'), figure);
   processFigures(figure);
   await treeFigures(scratch, figure);
+  await guardFigures(scratch, figure);
   await chartFigures(figure);
   keepRuleFigures(figure);
   await autopilotFigures(scratch, figure);

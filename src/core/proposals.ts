@@ -23,6 +23,8 @@ export function resolveProposals(names: string[], where: { cwd: string; pack: st
   return names.map((name) => {
     const candidates = path.isAbsolute(name) ? [name] : folders.map((folder) => path.resolve(folder, name));
     const found = candidates.find((c) => existsSync(c) && statSync(c).isFile());
+    // Its name goes into a results.tsv cell as it is (loop.py does not clean it): a tab or a line break splits the row.
+    if (found && /[\t\r\n]/.test(path.basename(found))) throw new UserError(`${JSON.stringify(found)}: a proposal's file name cannot hold a tab or a line break (it would split its row in results.tsv); rename it`);
     if (found) return found;
     const looked = path.isAbsolute(name) ? '' : ` (looked in ${folders.join(', ')})`;
     throw new UserError(`${name}: proposal not found${looked}`);

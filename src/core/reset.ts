@@ -3,6 +3,9 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from './errors';
 import { runProcess, type RunResult } from './process';
+import { journalRoot, newRunId } from './run/journal';
+import { acquireLock } from './run/lock';
+import { describeRecovery, recoverInterrupted } from './run/recovery';
 
 export interface ResetOptions {
   python: string;
@@ -33,4 +36,22 @@ export async function runReset(packDir: string, options: ResetOptions): Promise<
     throw new UserError(`${script}: exited with code ${run.exitCode}: ${why}`);
   }
   return run;
+}
+
+export interface ResetHold {
+  /** What a killed run left and was cleaned up first, one line each. */
+  recovered: string[];
+  release(): void;
+}
+
+/**
+ * Before a reset: a killed run's leftovers are cleaned up (its processes ended, its trial restored),
+ * then the pack's run lock is taken, so a reset never runs under a live run (that is refused with
+ * the run named) and no run starts during one. Release it when the reset is done.
+ */
+export function holdPackForReset(packDir: string): ResetHold {
+  const root = journalRoot(packDir);
+  const recovered = recoverInterrupted(root, packDir).map((r) => describeRecovery(r, root));
+  const lock = acquireLock(root, packDir, `reset-${newRunId()}`);
+  return { recovered, release: lock.release };
 }

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -229,6 +229,40 @@ describe('trusted workspace', () => {
       await workbench.answerDialog('Reset');
       await page.getByRole('treeitem', { name: /^smoke-keep-revert now 0\.2000 · no trials yet/ }).waitFor({ timeout: 30_000 });
       assert.equal(readFileSync(candidate, 'utf8'), baseline);
+    });
+  });
+
+  test('Reset Pack refuses while a run holds the pack, names the run, and leaves the target alone', async () => {
+    await ui('reset-refused', page, server, async () => {
+      const pack = path.join(workspace, 'atris/experiments/smoke-keep-revert');
+      const candidate = path.join(pack, 'candidate.py');
+      const baseline = readFileSync(candidate, 'utf8');
+      // A real run from the command line, held mid-trial by a proposal kept outside the pack.
+      const hold = path.join(mkdtempSync(path.join(tmpdir(), 'autoexp-e2e-hold-')), 'hold.py');
+      writeFileSync(hold, 'import os, time\nopen(os.environ["EXPERIMENT_TARGET"], "w").write("held\\n")\nprint("holding", flush=True)\ntime.sleep(120)\n');
+      const run = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.cjs'), 'run', pack, '-p', hold, '--engine', 'native'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          run.stdout.on('data', (d: Buffer) => d.toString().includes('holding') && resolve());
+          run.once('exit', (code) => reject(new Error(`the run ended first (exit ${code})`)));
+        });
+        await workbench.runCommand('Autoexp: Reset Pack');
+        await workbench.quickInput('smoke', /smoke-keep-revert/);
+        await page
+          .locator('.notifications-toasts')
+          .getByText(/^Autoexp: smoke-keep-revert is already running \(run \S+, pid \d+, since .*\); stop that run first$/)
+          .waitFor();
+        assert.equal(readFileSync(candidate, 'utf8'), 'held\n', 'the reset did not write under the run');
+      } finally {
+        if (run.exitCode === null && run.signalCode === null) {
+          const exited = new Promise((r) => run.once('exit', r));
+          run.kill('SIGINT');
+          await exited;
+        }
+        rmSync(path.dirname(hold), { recursive: true, force: true });
+      }
+      assert.equal(readFileSync(candidate, 'utf8'), baseline, 'the stopped run put the target back');
+      await workbench.runCommand('Notifications: Clear All Notifications');
     });
   });
 

@@ -54,7 +54,7 @@ describe('reconstructing a trial the journal never saw', () => {
     if (!known.ok) return;
     await assert.rejects(
       reconstructTrial({ packDir: pack, target, proposal: path.join(pack, 'proposals', 'edit_pack.py'), known, python: 'python3', store, timeoutMs: 30_000 }),
-      /^Error: the proposal wrote program\.md instead of only EXPERIMENT_TARGET; it was put back, and the trial cannot be replayed safely$/,
+      /^Error: the proposal wrote atris\/experiments\/smoke-keep-revert\/program\.md instead of only EXPERIMENT_TARGET; it was put back, and the trial cannot be replayed safely$/,
     );
     assert.equal(readFileSync(path.join(pack, 'program.md'), 'utf8'), program);
     assert.equal(readFileSync(target, 'utf8'), BASELINE);

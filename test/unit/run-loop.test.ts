@@ -106,7 +106,7 @@ for (const engine of ['native', 'pack'] as const) {
       const program = readFileSync(path.join(pack, 'program.md'), 'utf8');
       const summary = await run(pack, engine, ['touch_other.py']).done;
       assert.equal(summary.trials[0].status, 'error');
-      assert.match(rowsOf(pack)[0][6], /proposal touched atris\/experiments\/smoke-keep-revert\/program\.md and 1 more/);
+      assert.match(rowsOf(pack)[0][6], /proposal touched atris\/experiments\/smoke-keep-revert\/program\.md and atris\/experiments\/smoke-keep-revert\/stray\.txt; all put back/);
       assert.equal(readFileSync(path.join(pack, 'program.md'), 'utf8'), program);
       assert.equal(existsSync(path.join(pack, 'stray.txt')), false);
       assert.equal(candidate(pack), BASELINE);

@@ -4,11 +4,14 @@
  * keeps its own bytecode cached even where the user turned caching off.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
+import { GuardServer } from '../../src/core/run/guard/guardServer';
+import { RepoGuard } from '../../src/core/run/guard/repoGuard';
 import { foldJournal } from '../../src/core/run/journal';
+import { SnapshotStore } from '../../src/core/run/snapshots';
 import { pythonLiteral, SHIM_MODULE, SHIM_MODULE_NAME, shimStub } from '../../src/core/run/shimSource';
 import { tempDir, writeTree } from './helpers';
 
@@ -16,6 +19,18 @@ function python(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv
   const r = spawnSync('python3', args, { encoding: 'utf8', ...options, env: { ...process.env, ...options.env } });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout;
+}
+
+/** Without blocking: the shim asks the run's guard, in this process, before and after the proposal. */
+function pythonAsync(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('python3', args, { cwd: options.cwd, env: { ...process.env, ...options.env } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}: ${out}${err}`))));
+  });
 }
 
 function shimFolder(): string {
@@ -59,7 +74,7 @@ describe('the stub hands the shim its config as a Python literal', () => {
 });
 
 describe('one trial through the stub', () => {
-  test('the proposal runs as __main__ with its own argv and path; the journal gets both events; the bytecode is cached', () => {
+  test('the proposal runs as __main__ with its own argv and path; the journal gets both events; the bytecode is cached', async () => {
     const root = tempDir();
     const pack = path.join(root, 'pack');
     writeTree(pack, {
@@ -77,9 +92,18 @@ describe('one trial through the stub', () => {
     const real = path.join(pack, 'proposals', 'say "hi".py');
     const stub = path.join(dir, '1', 'say "hi".py');
     mkdirSync(path.dirname(stub));
-    writeFileSync(stub, shimStub({ real, journal, snapshots, run: 'r1', trial: 1, pack, target: path.join(pack, 'candidate.txt'), timeoutSeconds: 30 }, dir));
+    const socket = path.join(dir, 'guard.sock');
+    writeFileSync(stub, shimStub({ real, journal, snapshots, run: 'r1', trial: 1, pack, target: path.join(pack, 'candidate.txt'), timeoutSeconds: 30, guard: socket }, dir));
 
-    const out = python([stub, '--flag'], { cwd: pack, env: { PYTHONDONTWRITEBYTECODE: '1', EXPERIMENT_TARGET: path.join(pack, 'candidate.txt') } });
+    const guard = await RepoGuard.open({ pack, target: path.join(pack, 'candidate.txt'), store: new SnapshotStore(root), id: 'r1' });
+    const server = await GuardServer.listen(guard, socket);
+    let out: string;
+    try {
+      out = await pythonAsync([stub, '--flag'], { cwd: pack, env: { PYTHONDONTWRITEBYTECODE: '1', EXPERIMENT_TARGET: path.join(pack, 'candidate.txt') } });
+    } finally {
+      await server.close();
+      guard.dispose();
+    }
     assert.equal(out, `__main__ say "hi".py say "hi".py ['--flag'] proposals True\n`);
     assert.equal(readFileSync(path.join(pack, 'candidate.txt'), 'utf8'), 'after\n');
     const trial = foldJournal(readFileSync(journal, 'utf8')).runs[0].trials[0];

@@ -5,7 +5,7 @@ import { DEFAULT_TIMEOUT_SECONDS } from '../../core/measure';
 import { oldestBefore, restoreJournalBaseline } from '../../core/run/journalReset';
 import { resolveTarget } from '../../core/target';
 import { resolvePython } from '../../core/python';
-import { runReset } from '../../core/reset';
+import { holdPackForReset, runReset } from '../../core/reset';
 import { onePositional, parse, timeoutMs } from '../args';
 import type { CliIO } from '../io';
 import { packFolder } from '../packArg';
@@ -19,11 +19,17 @@ export async function resetCommand(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse('reset', args, { python: { type: 'string' }, timeout: { type: 'string' } });
   const limit = timeoutMs('reset', values.timeout, DEFAULT_TIMEOUT_SECONDS);
   const pack = await packFolder(io.cwd, onePositional('reset', positionals, 'PACK'));
-  if (!existsSync(path.join(pack, 'reset.py'))) return resetFromJournal(pack, io);
-  const python = await resolvePython(values.python);
-  const run = await runReset(pack, { python: python.command, timeoutMs: limit, signal: io.signal });
-  for (const line of run.stdout.split(/\r?\n/)) if (line.trim()) io.out(line);
-  return 0;
+  const hold = holdPackForReset(pack);
+  try {
+    for (const line of hold.recovered) io.err(`autoexp: ${line}`);
+    if (!existsSync(path.join(pack, 'reset.py'))) return await resetFromJournal(pack, io);
+    const python = await resolvePython(values.python);
+    const run = await runReset(pack, { python: python.command, timeoutMs: limit, signal: io.signal });
+    for (const line of run.stdout.split(/\r?\n/)) if (line.trim()) io.out(line);
+    return 0;
+  } finally {
+    hold.release();
+  }
 }
 
 async function resetFromJournal(pack: string, io: CliIO): Promise<number> {

@@ -23,8 +23,13 @@ export async function readResultsText(file: string): Promise<string> {
     throw new UserError(`${file}: too large to read (${mb(size)} > ${mb(MAX_RESULTS_READ_BYTES)}); archive old rows first`);
   }
   const bytes = await fs.readFile(file);
-  if (bytes.includes(0)) throw new UserError(`${file}: holds binary data, not a tab-separated results log`);
+  refuseBinary(file, bytes);
   return bytes.toString('utf8');
+}
+
+/** A NUL byte never occurs in text: the file is binary, and nothing may be read from it or appended to it. */
+export function refuseBinary(file: string, bytes: Uint8Array): void {
+  if (bytes.includes(0)) throw new UserError(`${file}: holds binary data, not a tab-separated results log`);
 }
 
 export async function loadResults(file: string): Promise<ResultsLog> {

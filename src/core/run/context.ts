@@ -1,5 +1,6 @@
 /** What both engines are handed for one run, and what they hand back. */
 import type { Direction } from '../results/model';
+import type { RepoGuard } from './guard/repoGuard';
 import type { Journal, RunEndStatus, TrialEndStatus } from './journal';
 import type { RunProcesses } from './runProcesses';
 import type { SnapshotStore } from './snapshots';
@@ -33,6 +34,8 @@ export interface RunContext {
   signal?: AbortSignal;
   journal: Journal;
   store: SnapshotStore;
+  /** Undoes whatever a proposal changed besides the target (./guard/repoGuard.ts). */
+  guard: RepoGuard;
   reporter: RunReporter;
   resultsFile: string;
   /** Every process the run starts is tagged and recorded through this, so none outlives the run. */

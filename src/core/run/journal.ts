@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { findRepoRoot } from '../gitHistory';
 import type { ProcessId } from '../processTable';
+import { realPath } from '../realPath';
 
 export const JOURNAL_DIR = '.autoexp';
 export const JOURNAL_FILE = 'journal.jsonl';
@@ -71,6 +72,8 @@ export const JournalEvent = z.discriminatedUnion('type', [
     restored: z.string().optional(),
     /** The 1-based line of the trial's row in results.tsv, which links the log's rows to their snapshots. */
     resultsLine: z.number().int().optional(),
+    /** Something the run could not change but the user must know, such as a score that is not a finite number. */
+    warning: z.string().optional(),
     durationMs: z.number().optional(),
     at: z.string(),
   }),
@@ -116,6 +119,7 @@ export interface TrialRecord {
   payload?: Record<string, unknown>;
   restored?: string;
   resultsLine?: number;
+  warning?: string;
   startedAt: string;
   endedAt?: string;
 }
@@ -153,17 +157,19 @@ export interface JournalContents {
 
 /**
  * Where the journal of a pack lives: the top of its git repository, else the folder that holds
- * `atris/`, else the pack's own parent.
+ * `atris/`, else the pack's own parent; found from the pack's real path, so a link to a pack leads to
+ * the same journal (and the same lock).
  */
 export function journalRoot(packDir: string): string {
-  const repo = findRepoRoot(packDir);
+  const real = realPath(packDir);
+  const repo = findRepoRoot(real);
   if (repo) return repo;
-  let dir = path.resolve(packDir);
+  let dir = real;
   while (path.dirname(dir) !== dir) {
     if (path.basename(dir) === 'atris') return path.dirname(dir);
     dir = path.dirname(dir);
   }
-  return path.dirname(path.resolve(packDir));
+  return path.dirname(real);
 }
 
 export function journalDir(root: string): string {
@@ -314,6 +320,7 @@ function apply(runs: Map<string, RunRecord>, event: JournalEvent): void {
           payload: event.payload,
           restored: event.restored,
           resultsLine: event.resultsLine,
+          warning: event.warning,
           endedAt: event.at,
         }),
       );
@@ -345,10 +352,15 @@ function withTrial(run: RunRecord, event: EventOf<'trial-applied' | 'trial-end'>
   }
 }
 
-/** The runs of one pack, oldest first. */
+/** The runs of one pack, oldest first, whatever path (or link) named the pack. */
 export function runsOfPack(contents: JournalContents, packDir: string): RunRecord[] {
-  const dir = path.resolve(packDir);
-  return contents.runs.filter((r) => path.resolve(r.pack) === dir);
+  const dir = realPath(packDir);
+  return contents.runs.filter((r) => isPack(r, dir));
+}
+
+/** Runs record the pack's real path; older records may hold the path as typed. */
+export function isPack(run: RunRecord, realPackDir: string): boolean {
+  return run.pack === realPackDir || realPath(run.pack) === realPackDir;
 }
 
 export function newRunId(): string {

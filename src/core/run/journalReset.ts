@@ -2,7 +2,7 @@
  * Reset without reset.py: the oldest "before" snapshot the run journal holds for the pack's target
  * is the earliest state Autoexp saw, so it stands in for the baseline.
  */
-import * as path from 'node:path';
+import { realPath } from '../realPath';
 import { journalRoot, readJournal, runsOfPack, type TrialRecord } from './journal';
 import { SnapshotStore, restoreFile } from './snapshots';
 
@@ -17,9 +17,9 @@ export interface JournalBaseline {
 export function oldestBefore(packDir: string, target: string): JournalBaseline | undefined {
   const root = journalRoot(packDir);
   const store = new SnapshotStore(root);
-  const wanted = path.resolve(target);
+  const wanted = realPath(target);
   for (const run of runsOfPack(readJournal(root), packDir)) {
-    const first: TrialRecord | undefined = run.trials.find((t) => path.resolve(t.target) === wanted && store.has(t.before));
+    const first: TrialRecord | undefined = run.trials.find((t) => (t.target === wanted || realPath(t.target) === wanted) && store.has(t.before));
     if (first) return { target: wanted, hash: first.before, run: run.id, trial: first.trial, at: first.startedAt };
   }
   return undefined;

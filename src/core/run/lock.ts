@@ -1,7 +1,8 @@
 /**
  * One run per pack: `.autoexp/locks/<slug>-<hash>.lock` holds the running process's pid and start
  * time. A lock whose process is gone was left by a crash and is taken over, also when its pid now
- * belongs to some later, unrelated process.
+ * belongs to some later, unrelated process. The key is the pack's real path, so a pack named through a
+ * symbolic link is still the same pack.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, openSync, readFileSync, unlinkSync, writeSync, closeSync } from 'node:fs';
@@ -9,14 +10,16 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../errors';
 import { isSameProcess, processStartTime } from '../processTable';
+import { realPath } from '../realPath';
 import { ensureJournalDir } from './journal';
 
 const LockFile = z.object({ pid: z.number().int(), startTime: z.number().int().optional(), run: z.string(), pack: z.string(), startedAt: z.string() });
 export type LockInfo = z.infer<typeof LockFile>;
 
 export function lockPath(root: string, packDir: string): string {
-  const key = createHash('sha1').update(path.resolve(packDir)).digest('hex').slice(0, 10);
-  return path.join(ensureJournalDir(root), 'locks', `${path.basename(packDir)}-${key}.lock`);
+  const real = realPath(packDir);
+  const key = createHash('sha1').update(real).digest('hex').slice(0, 10);
+  return path.join(ensureJournalDir(root), 'locks', `${path.basename(real)}-${key}.lock`);
 }
 
 
@@ -50,7 +53,7 @@ export interface PackLock {
 export function acquireLock(root: string, packDir: string, run: string): PackLock {
   const file = lockPath(root, packDir);
   mkdirSync(path.dirname(file), { recursive: true });
-  const info: LockInfo = { pid: process.pid, startTime: processStartTime(process.pid), run, pack: path.resolve(packDir), startedAt: new Date().toISOString() };
+  const info: LockInfo = { pid: process.pid, startTime: processStartTime(process.pid), run, pack: realPath(packDir), startedAt: new Date().toISOString() };
   let tookOverFrom: LockInfo | undefined;
   for (let attempt = 0; attempt < 2; attempt++) {
     let fd: number;

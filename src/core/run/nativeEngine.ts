@@ -6,12 +6,13 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { oneLine } from '../errors';
 import { runMeasure, type MeasurePayload } from '../measure';
 import { runProcess } from '../process';
 import { isBetter } from '../results/columns';
 import type { Direction } from '../results/model';
 import { describeProcessEnd, MAX_CONSECUTIVE_ERRORS, type NativeOptions, type RunContext, type RunSummary, type TrialOutcome } from './context';
-import { captureState, changedFiles, restoreFiles } from './folderState';
+import { describeTouched } from './guard/repoGuard';
 import { nowIso, type TrialEndStatus } from './journal';
 import { appendRow, formatScore, readDialect, type LogDialect } from './resultsWriter';
 import { restoreFile } from './snapshots';
@@ -83,7 +84,7 @@ export async function runNativeTrial(ctx: RunContext, options: NativeOptions & {
   const name = path.basename(proposal);
   const started = performance.now();
   const before = ctx.store.put(readFileSync(ctx.target));
-  const state = captureState(ctx.store, ctx.pack, ctx.target);
+  const mark = await ctx.guard.mark();
   ctx.journal.append({ type: 'trial-start', run: ctx.run, trial, proposal: name, target: ctx.target, before, at: nowIso() });
 
   const proc = await runProcess(ctx.python, [proposal], {
@@ -99,17 +100,16 @@ export async function runNativeTrial(ctx: RunContext, options: NativeOptions & {
   ctx.reporter.log(`${name}: ${Math.round(proc.durationMs)} ms, exit ${proc.exitCode ?? (proc.timedOut ? 'timeout' : 'killed')}`);
   const description = proc.stdout.trim().split(/\r?\n/).pop()?.trim() ?? '';
   const candidate = ctx.store.put(readFileSync(ctx.target));
-  const touched = changedFiles(state, captureState(ctx.store, ctx.pack, ctx.target, state), ctx.target);
+  // A repository git can no longer read (its .git removed, say) fails the trial, never the run's restore.
+  const guarded = await ctx.guard.check(mark).catch((err: unknown) => ({ changed: [], unrestorable: [], failure: oneLine(err) }));
+  const touched = guarded.changed;
   ctx.journal.append({ type: 'trial-applied', run: ctx.run, trial, candidate, exitCode: proc.exitCode ?? null, durationMs: proc.durationMs, touched: touched.length ? touched : undefined });
 
   /** Ends the trial: restores what must be, appends the row (unless cancelled) and the journal entry. */
   const finish = (status: TrialEndStatus, fields: { reason?: string; newScore?: number; payload?: MeasurePayload }): TrialOutcome => {
     let restored: string | undefined;
     let resultsLine: number | undefined;
-    if (status !== 'kept') {
-      restoreFiles(ctx.store, state, touched);
-      if (restoreFile(ctx.store, before, ctx.target)) restored = ctx.target;
-    }
+    if (status !== 'kept' && restoreFile(ctx.store, before, ctx.target)) restored = ctx.target;
     if (status !== 'cancelled') {
       const rowDescription = fields.reason && status === 'error' ? [description, `(${fields.reason})`].filter(Boolean).join(' ') : description;
       resultsLine = appendRow(ctx.resultsFile, dialect, { trial, status: status as 'kept' | 'reverted' | 'error', oldScore: best, newScore: fields.newScore, proposal: name, description: rowDescription, run: ctx.run });
@@ -123,7 +123,8 @@ export async function runNativeTrial(ctx: RunContext, options: NativeOptions & {
   if (proc.cancelled) return finish('cancelled', { reason: 'cancelled' });
   if (proc.timedOut) return finish('error', { reason: 'timeout' });
   if (proc.spawnError) return finish('error', { reason: `${ctx.python}: cannot start (${proc.spawnError})` });
-  if (touched.length) return finish('error', { reason: `proposal touched ${path.relative(ctx.journal.root, touched[0])}${touched.length > 1 ? ` and ${touched.length - 1} more` : ''}` });
+  if ('failure' in guarded) return finish('error', { reason: `the guard could not check the repository: ${guarded.failure}` });
+  if (touched.length) return finish('error', { reason: describeTouched(guarded, ctx.guard.root) });
   if (proc.exitCode !== 0) return finish('error', { reason: describeProcessEnd('proposal', proc.exitCode, proc.stderr) });
 
   const measured = await measureTarget(ctx, options.repeat);

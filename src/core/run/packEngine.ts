@@ -5,11 +5,13 @@
  * A trial that stalls past its time is stopped here: loop.py is ended, the target restored, the
  * trial logged as a timeout, and a fresh loop.py goes on with the remaining proposals.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runProcess, type RunResult } from '../process';
 import type { Trial } from '../results/model';
+import { parseResults } from '../results/parse';
 import { describeProcessEnd, MAX_CONSECUTIVE_ERRORS, type RunContext, type RunSummary, type TrialOutcome } from './context';
+import { GuardServer, type UndoneTrial } from './guard/guardServer';
 import { nowIso, type TrialEndStatus, type TrialRecord } from './journal';
 import { appendRow, fileLineCount, readDialect } from './resultsWriter';
 import { pairRows, rowDecision, rowsAfter } from './rowPairing';
@@ -32,6 +34,9 @@ interface Segment {
   final?: number;
 }
 
+/** The guard's socket, beside the shims (./guard/guardServer.ts). */
+const GUARD_SOCKET = 'guard.sock';
+
 function writeShims(ctx: RunContext, dir: string, from: number): string[] {
   writeFileSync(path.join(dir, `${SHIM_MODULE_NAME}.py`), SHIM_MODULE);
   return ctx.proposals.slice(from).map((real, i) => {
@@ -50,6 +55,7 @@ function writeShims(ctx: RunContext, dir: string, from: number): string[] {
         pack: ctx.pack,
         target: ctx.target,
         timeoutSeconds: ctx.timeoutMs / 1000,
+        guard: path.join(dir, GUARD_SOCKET),
       }, dir),
     );
     return shim;
@@ -62,9 +68,11 @@ export async function runPackEngine(ctx: RunContext): Promise<RunSummary> {
   const summary: RunSummary = { run: ctx.run, engine: 'pack', status: 'finished', trials: [] };
   let linesSeen = fileLineCount(ctx.resultsFile);
   const ended = new Set<number>();
+  const guard = await GuardServer.listen(ctx.guard, path.join(shimDir, GUARD_SOCKET));
   try {
     let next = 0;
     while (next < ctx.proposals.length) {
+      await guard.startSegment();
       const segment = await runSegment(ctx, writeShims(ctx, shimDir, next), () => (linesSeen = reconcile(ctx, summary, ended, linesSeen)));
       linesSeen = reconcile(ctx, summary, ended, linesSeen);
       if (segment.baseline !== undefined && summary.baseline === undefined) summary.baseline = segment.baseline;
@@ -76,8 +84,10 @@ export async function runPackEngine(ctx: RunContext): Promise<RunSummary> {
       for (const trial of open) {
         const status: TrialEndStatus = cancelled ? 'cancelled' : 'error';
         const reason = cancelled ? 'cancelled' : segment.stalled ? 'timeout' : describeProcessEnd('loop.py', segment.proc.exitCode, segment.proc.stderr);
-        endOpenTrial(ctx, summary, ended, trial, status, reason);
+        await endOpenTrial(ctx, guard, summary, ended, trial, status, reason);
       }
+      // Stopped between trials: loop.py may have begun the next one (a backup of the target) before its shim ran.
+      if (open.length === 0 && (cancelled || segment.stalled)) reportUndone(ctx, 'the next trial', await guard.undoInterrupted());
       // loop.py is gone: every row now in the log is accounted for, ours included.
       linesSeen = fileLineCount(ctx.resultsFile);
       if (cancelled) return { ...summary, status: 'cancelled', message: 'cancelled' };
@@ -96,6 +106,7 @@ export async function runPackEngine(ctx: RunContext): Promise<RunSummary> {
     }
     return summary;
   } finally {
+    await guard.close();
     rmSync(shimDir, { recursive: true, force: true });
   }
 }
@@ -121,6 +132,7 @@ async function runSegment(ctx: RunContext, shims: string[], onTrialLine: () => v
       segment.sawBaseline = true;
       segment.baseline = Number(baseline[1]);
       if (Number.isFinite(segment.baseline)) ctx.journal.append({ type: 'baseline', run: ctx.run, score: segment.baseline, at: nowIso() });
+      else ctx.reporter.line(`autoexp: warning: loop.py's baseline "${baseline[1]}" is not a finite number; every trial is compared with it by loop.py's own rule`);
     }
     const final = /^FINAL\s+(\S+)/.exec(line);
     if (final && Number.isFinite(Number(final[1]))) segment.final = Number(final[1]);
@@ -182,13 +194,25 @@ function reconcile(ctx: RunContext, summary: RunSummary, ended: Set<number>, lin
   return pairs.length ? pairs[pairs.length - 1].row.line : linesSeen;
 }
 
+/** The score cell as loop.py wrote it in a row whose score is not a number (nan, inf, a word). */
+function scoreCell(resultsFile: string, row: Trial): string {
+  const text = readFileSync(resultsFile, 'utf8');
+  const log = parseResults(text, resultsFile);
+  const column = log.columns.score ? log.header.indexOf(log.columns.score) : -1;
+  return (column >= 0 ? text.split('\n')[row.line - 1]?.split('\t')[column]?.trim() : undefined) ?? '';
+}
+
 function endFromRow(ctx: RunContext, summary: RunSummary, ended: Set<number>, trial: TrialRecord, row: Trial): void {
   const { status, reason } = rowDecision(row);
-  ctx.journal.append({ type: 'trial-end', run: ctx.run, trial: trial.trial, status, reason, oldScore: row.oldScore, newScore: row.score, resultsLine: row.line, at: nowIso() });
+  // loop.py decided by its own rule, which the engine cannot overrule: say so, in the terminal and the journal.
+  const warning = status !== 'error' && row.score === undefined ? `score "${scoreCell(ctx.resultsFile, row)}" is not a finite number; loop.py's own rule ${status} the trial` : undefined;
+  if (warning) ctx.reporter.line(`autoexp: warning: trial ${trial.trial}: ${warning}`);
+  ctx.journal.append({ type: 'trial-end', run: ctx.run, trial: trial.trial, status, reason, oldScore: row.oldScore, newScore: row.score, resultsLine: row.line, warning, at: nowIso() });
   record(ctx, summary, ended, { trial: trial.trial, proposal: trial.proposal, status, reason, oldScore: row.oldScore, newScore: row.score });
 }
 
-function endOpenTrial(ctx: RunContext, summary: RunSummary, ended: Set<number>, trial: TrialRecord, status: TrialEndStatus, reason: string): void {
+async function endOpenTrial(ctx: RunContext, guard: GuardServer, summary: RunSummary, ended: Set<number>, trial: TrialRecord, status: TrialEndStatus, reason: string): Promise<void> {
+  reportUndone(ctx, `trial ${trial.trial}`, await guard.undoInterrupted(trial.trial));
   const restored = restoreFile(ctx.store, trial.before, trial.target) ? trial.target : undefined;
   let resultsLine: number | undefined;
   if (status === 'error') {
@@ -198,6 +222,13 @@ function endOpenTrial(ctx: RunContext, summary: RunSummary, ended: Set<number>, 
   }
   ctx.journal.append({ type: 'trial-end', run: ctx.run, trial: trial.trial, status, reason, restored, resultsLine, at: nowIso() });
   record(ctx, summary, ended, { trial: trial.trial, proposal: trial.proposal, status, reason });
+}
+
+function reportUndone(ctx: RunContext, what: string, undone: UndoneTrial): void {
+  const rel = (files: string[]) => files.map((f) => path.relative(ctx.guard.root, f)).join(', ');
+  if (undone.failure) ctx.reporter.line(`autoexp: ${what}: the guard could not check the repository: ${undone.failure}`);
+  if (undone.report?.changed.length) ctx.reporter.line(`autoexp: ${what}: put back ${rel(undone.report.changed)}`);
+  if (undone.removed.length) ctx.reporter.line(`autoexp: ${what}: removed ${rel(undone.removed)}, made by the interrupted trial`);
 }
 
 function record(ctx: RunContext, summary: RunSummary, ended: Set<number>, outcome: TrialOutcome): void {

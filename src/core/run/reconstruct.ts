@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { runProcess } from '../process';
 import type { ResultsLog, Trial } from '../results/model';
 import { describeProcessEnd } from './context';
-import { captureState, changedFiles, restoreFiles } from './folderState';
+import { RepoGuard } from './guard/repoGuard';
 import type { RunRecord, TrialRecord } from './journal';
 import type { SnapshotStore } from './snapshots';
 
@@ -51,7 +51,7 @@ export interface Reconstruction {
 
 /**
  * Runs the proposal on a temporary copy. A proposal that writes the real target or any other file
- * of the pack anyway is undone and reported: the real files are never left changed.
+ * of the repository anyway is undone and reported: the real files are never left changed.
  */
 export async function reconstructTrial(options: {
   packDir: string;
@@ -66,20 +66,21 @@ export async function reconstructTrial(options: {
   if (!existsSync(proposal)) throw new Error(`${proposal}: not in the pack any more, so the trial cannot be replayed`);
   const scratch = mkdtempSync(path.join(tmpdir(), 'autoexp-reconstruct-'));
   const copy = path.join(scratch, path.basename(target));
-  const state = captureState(store, packDir, target);
+  const guard = await RepoGuard.open({ pack: packDir, target, resultsFile: path.join(packDir, 'results.tsv'), store, id: path.basename(scratch) });
   try {
     writeFileSync(copy, known.bytes);
+    const mark = await guard.mark();
     const run = await runProcess(options.python, [proposal], { cwd: packDir, env: { EXPERIMENT_TARGET: copy }, timeoutMs: options.timeoutMs });
-    // The real target is not excepted: a proposal must not change it here.
-    const touched = changedFiles(state, captureState(store, packDir, target, state));
+    // The real target too: a proposal must not change it here.
+    const touched = (await guard.check(mark, { targetToo: true })).changed;
     if (touched.length) {
-      restoreFiles(store, state, touched);
-      throw new Error(`the proposal wrote ${path.relative(packDir, touched[0])} instead of only EXPERIMENT_TARGET; it was put back, and the trial cannot be replayed safely`);
+      throw new Error(`the proposal wrote ${path.relative(guard.root, touched[0])} instead of only EXPERIMENT_TARGET; it was put back, and the trial cannot be replayed safely`);
     }
     if (run.timedOut) throw new Error(`the proposal did not finish within ${options.timeoutMs / 1000} s`);
     if (run.exitCode !== 0) throw new Error(describeProcessEnd('the proposal', run.exitCode, run.stderr));
     return { before: store.put(known.bytes), candidate: store.put(readFileSync(copy)), how: known.how };
   } finally {
+    guard.dispose();
     rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -7,7 +7,8 @@
  */
 import * as path from 'node:path';
 import { isSameProcess } from '../processTable';
-import { Journal, nowIso, readJournal, type RunRecord, type TrialEndStatus, type TrialRecord } from './journal';
+import { realPath } from '../realPath';
+import { Journal, isPack, nowIso, readJournal, type RunRecord, type TrialEndStatus, type TrialRecord } from './journal';
 import { pairRows, rowDecision, rowsAfter } from './rowPairing';
 import { killRunProcesses } from './runProcesses';
 import { SnapshotStore, restoreFile } from './snapshots';
@@ -26,9 +27,8 @@ export interface Recovered {
 
 export function recoverInterrupted(root: string, packDir?: string): Recovered[] {
   const contents = readJournal(root);
-  const stale = contents.runs.filter(
-    (r) => r.status === undefined && !isSameProcess({ pid: r.pid, startTime: r.startTime }) && (!packDir || path.resolve(r.pack) === path.resolve(packDir)),
-  );
+  const pack = packDir && realPath(packDir);
+  const stale = contents.runs.filter((r) => r.status === undefined && !isSameProcess({ pid: r.pid, startTime: r.startTime }) && (!pack || isPack(r, pack)));
   if (stale.length === 0) return [];
   const journal = new Journal(root);
   const store = new SnapshotStore(root);

@@ -2,9 +2,11 @@
  * One run of a pack's loop, whichever engine: checks the pack, recovers what a crashed run left, takes
  * the pack's lock, journals the run's start and end, and hands over to the engine.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { refuseBinary } from '../results/load';
 import * as path from 'node:path';
 import { UserError } from '../errors';
+import { realPath } from '../realPath';
 import { resolveProposals } from '../proposals';
 import type { InlineDiffOptions } from '../diff/inlineDiff';
 import { isPlaceholderScript } from '../validation/extendedRules';
@@ -16,6 +18,7 @@ import { Journal, journalRoot, newRunId, nowIso } from './journal';
 import { acquireLock } from './lock';
 import { runNativeEngine } from './nativeEngine';
 import { runPackEngine } from './packEngine';
+import { RepoGuard } from './guard/repoGuard';
 import { describeRecovery, recoverInterrupted } from './recovery';
 import { fileLineCount, readDialect } from './resultsWriter';
 import { RunProcesses } from './runProcesses';
@@ -72,12 +75,16 @@ export interface OpenRunOptions {
 
 /** Checks the pack and its target, recovers an interrupted run, takes the lock and journals the start. */
 export async function openRun(options: OpenRunOptions): Promise<OpenRun> {
-  const pack = path.resolve(options.pack);
+  // Real paths throughout: a link to the pack must meet the same lock, journal records and recovery.
+  const pack = realPath(options.pack);
   const slug = path.basename(pack);
   if (!existsSync(path.join(pack, 'measure.py'))) throw new UserError(`${path.join(pack, 'measure.py')}: not found; a pack needs measure.py to run`);
   const target = await resolveTarget(pack);
   if (target.kind === 'unknown') throw new UserError(`${pack}: the bounded target is unknown (${target.reason})`);
   if (!existsSync(target.path)) throw new UserError(`${target.path}: the bounded target does not exist`);
+  const targetPath = realPath(target.path);
+  const resultsFile = path.join(pack, 'results.tsv');
+  if (existsSync(resultsFile) && statSync(resultsFile).isFile()) refuseBinary(resultsFile, readFileSync(resultsFile));
   if (options.engine === 'pack' && !existsSync(path.join(pack, 'loop.py'))) throw new UserError(`${path.join(pack, 'loop.py')}: not found; use --engine native`);
 
   const root = journalRoot(pack);
@@ -87,7 +94,14 @@ export async function openRun(options: OpenRunOptions): Promise<OpenRun> {
   const run = newRunId();
   const lock = acquireLock(root, pack, run);
   const journal = new Journal(root);
-  const resultsFile = path.join(pack, 'results.tsv');
+  const store = new SnapshotStore(root);
+  let guard: RepoGuard;
+  try {
+    guard = await RepoGuard.open({ pack, target: targetPath, resultsFile, store, id: run });
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   journal.append({
     type: 'run-start',
     run,
@@ -95,7 +109,7 @@ export async function openRun(options: OpenRunOptions): Promise<OpenRun> {
     slug,
     engine: options.engine,
     proposals: options.proposals.map((p) => path.basename(p)),
-    target: target.path,
+    target: targetPath,
     pid: process.pid,
     startTime: processStartTime(process.pid),
     resultsLines: fileLineCount(resultsFile),
@@ -106,13 +120,14 @@ export async function openRun(options: OpenRunOptions): Promise<OpenRun> {
     run,
     pack,
     slug,
-    target: target.path,
+    target: targetPath,
     proposals: options.proposals,
     python: options.python,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000,
     signal: options.signal,
     journal,
-    store: new SnapshotStore(root),
+    store,
+    guard,
     reporter: options.reporter,
     resultsFile,
     processes,
@@ -126,6 +141,7 @@ export async function openRun(options: OpenRunOptions): Promise<OpenRun> {
         processes.close();
         journal.append({ type: 'run-end', run, status: summary.status, message: summary.message, best: summary.best, at: nowIso() });
       } finally {
+        guard.dispose();
         lock.release();
       }
     },
@@ -133,7 +149,7 @@ export async function openRun(options: OpenRunOptions): Promise<OpenRun> {
 }
 
 export async function runLoop(options: RunLoopOptions): Promise<RunSummary & { recovered: string[] }> {
-  const pack = path.resolve(options.pack);
+  const pack = realPath(options.pack);
   const proposals = resolveProposals(options.proposals, { cwd: path.resolve(options.cwd ?? pack), pack });
   const { engine, why } = chooseEngine(pack, options.engine);
   const opened = await openRun({ ...options, pack, proposals, engine });

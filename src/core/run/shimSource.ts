@@ -2,9 +2,11 @@
  * The Python shim the pack engine hands loop.py in place of each proposal. It has the proposal's file
  * name, so loop.py logs the right name; it snapshots EXPERIMENT_TARGET into the journal's store, runs
  * the real proposal in its own interpreter (no second Python start per trial) with the same
- * environment and arguments, snapshots the candidate, and puts back any other file the proposal
- * changed (then fails, so loop.py logs an error).
- * Its journal events follow ./journal.ts's schema; its folder walk follows ./folderState.ts.
+ * environment and arguments, and snapshots the candidate. Around the proposal it asks the run's guard
+ * (./guard/guardServer.ts) to mark the repository and then to check it; when anything besides the
+ * target changed, the guard has put it back, and the shim restores the target and fails, so loop.py
+ * logs an error.
+ * Its journal events follow ./journal.ts's schema.
  * It runs once per trial, so it imports only what Python has loaded at start or loads for free:
  * json, runpy, signal and hashlib would cost more than a fast proposal's whole run (they pull in re,
  * enum, importlib.util and OpenSSL), so it uses their C cores and writes its JSON itself.
@@ -20,10 +22,13 @@ export interface ShimConfig {
   /** Used when loop.py does not set EXPERIMENT_TARGET. */
   target: string;
   timeoutSeconds: number;
+  /** The guard's Unix socket. */
+  guard: string;
 }
 
 export const SHIM_TOUCHED_EXIT = 3;
 export const SHIM_TIMEOUT_EXIT = 124;
+export const SHIM_GUARD_EXIT = 4;
 
 const BODY = String.raw`
 import marshal, os, sys, time
@@ -41,10 +46,6 @@ except ImportError:
     import signal
 
 CONFIG = {}
-
-IGNORED_DIRS = {"__pycache__", ".git", "node_modules", ".autoexp", ".venv", ".mypy_cache", ".pytest_cache"}
-MAX_TRACKED = 16 * 1024 * 1024
-
 
 def now():
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
@@ -111,72 +112,32 @@ def read(path):
         return None
 
 
-def walk(folder, recursive, state, previous):
+def guard(op):
+    """Asks the run to mark the repository before the proposal ("mark"), or to check it after
+    ("check"): then the line that says what the proposal changed besides its target, all of it put
+    back already, and those paths. None when the run cannot answer, said on stdout (loop.py logs it).
+    _socket, not socket: socket.py would import enum and selectors on every trial."""
+    import _socket
+
+    conn = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return
-    for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
-            if recursive and entry.name not in IGNORED_DIRS:
-                walk(entry.path, True, state, previous)
-            continue
-        if not entry.is_file(follow_symlinks=False) or entry.name.endswith((".pyc", ".autoexp-restore")):
-            continue
-        info = entry.stat(follow_symlinks=False)
-        known = previous.get(entry.path)
-        # Unchanged size and nanosecond mtime: the same bytes, no need to read them again.
-        if known is not None and known[1] == info.st_size and known[2] == info.st_mtime_ns:
-            state[entry.path] = known
-            continue
-        data = read(entry.path) if info.st_size <= MAX_TRACKED else None
-        # Stored, so a file the proposal must not have changed can be put back from the store.
-        state[entry.path] = (put(data) if data is not None else None, info.st_size, info.st_mtime_ns)
-
-
-def state_file():
-    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "state-%s.marshal" % CONFIG["run"])
-
-
-def load_previous():
-    """The state the previous trial's shim left (same interpreter, same run): unchanged files need not be read again."""
-    try:
-        with open(state_file(), "rb") as f:
-            state = marshal.load(f)
-        return state if isinstance(state, dict) else {}
-    except (OSError, EOFError, ValueError, TypeError):
-        return {}
-
-
-def save_state(state):
-    temp = state_file() + ".tmp"
-    with open(temp, "wb") as f:
-        marshal.dump(state, f)
-    os.replace(temp, state_file())
-
-
-def capture(target, previous=None):
-    state = {}
-    previous = previous or {}
-    pack = os.path.realpath(CONFIG["pack"])
-    walk(pack, True, state, previous)
-    folder = os.path.dirname(os.path.realpath(target))
-    if os.path.relpath(folder, pack).startswith(".."):
-        walk(folder, False, state, previous)
-    return state
-
-
-def same(a, b):
-    if a[0] is not None or b[0] is not None:
-        return a[0] == b[0]
-    return (a[1], a[2]) == (b[1], b[2])
-
-
-def changed(before, after, target):
-    files = {p for p, entry in before.items() if p not in after or not same(entry, after[p])}
-    files.update(p for p in after if p not in before)
-    files.discard(os.path.realpath(target))
-    return sorted(files)
+        conn.connect(CONFIG["guard"])
+        conn.sendall(("%s %d\n" % (op, CONFIG["trial"])).encode())
+        reply = b""
+        while True:
+            chunk = conn.recv(65536)
+            if not chunk:
+                break
+            reply += chunk
+    except OSError as err:
+        reply = b"error\0" + str(err).encode()
+    finally:
+        conn.close()
+    fields = reply.decode("utf-8", "surrogateescape").split("\0")
+    if fields[0] != "ok":
+        print("the guard could not check the repository: %s" % (fields[1] if len(fields) > 1 else "no answer"), flush=True)
+        return None
+    return fields[1:]
 
 
 def write(path, data):
@@ -282,7 +243,8 @@ def main(config):
     real_target = os.path.realpath(target)
     original = read(real_target) or b""
     before = put(original)
-    state = capture(real_target, load_previous())
+    if guard("mark") is None:
+        os._exit(${SHIM_GUARD_EXIT})
     emit({"type": "trial-start", "trial": CONFIG["trial"], "proposal": os.path.basename(CONFIG["real"]), "target": real_target, "before": before, "at": now()})
     started = time.monotonic()
     signal.signal(signal.SIGALRM, on_alarm)
@@ -297,24 +259,19 @@ def main(config):
         signal.setitimer(signal.ITIMER_REAL, 0)
         end_children()
     candidate = put(read(real_target) or b"")
-    after = capture(real_target, state)
-    touched = changed(state, after, real_target)
-    save_state(state if touched else after)
+    checked = guard("check")
+    touched = checked[1:] if checked else []
     event = {"type": "trial-applied", "trial": CONFIG["trial"], "candidate": candidate, "exitCode": code, "durationMs": (time.monotonic() - started) * 1000}
     if touched:
         event["touched"] = touched
     emit(event)
-    if touched:
-        for path in touched:
-            entry = state.get(path)
-            if entry is None:
-                os.remove(path)
-            elif entry[0] is not None:
-                write(path, read(os.path.join(CONFIG["snapshots"], entry[0])))
+    if checked is None:
         write(real_target, original)
-        shown = os.path.relpath(touched[0], os.path.dirname(os.path.dirname(CONFIG["journal"])))
-        more = " and %d more" % (len(touched) - 1) if len(touched) > 1 else ""
-        print("proposal touched %s%s" % (shown, more), flush=True)
+        os._exit(${SHIM_GUARD_EXIT})
+    if touched:
+        # Everything else is back already; the guard leaves the target to us.
+        write(real_target, original)
+        print(checked[0], flush=True)
         os._exit(${SHIM_TOUCHED_EXIT})
     if timed_out:
         print("timeout: the proposal ran past %s s and was stopped" % CONFIG["timeoutSeconds"], flush=True)

@@ -7,13 +7,34 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PackRef } from '../../core/discovery';
 import { UserError } from '../../core/errors';
-import { runReset } from '../../core/reset';
+import { holdPackForReset, runReset, type ResetHold } from '../../core/reset';
 import { oldestBefore, restoreJournalBaseline } from '../../core/run/journalReset';
 import { resolveTarget, type TargetResolution } from '../../core/target';
 import { pythonFor } from '../python';
 import { measurePack, timeoutMs } from './measurePack';
 
+/**
+ * The pack's run lock, held while the reset runs: refused, with the run named, while a run holds the
+ * pack (the CLI's `autoexp reset` refuses the same way); a killed run is cleaned up first.
+ */
+function holdPack(pack: PackRef, log: vscode.LogOutputChannel): ResetHold | undefined {
+  try {
+    const hold = holdPackForReset(pack.dir);
+    hold.recovered.forEach((line) => log.info(line));
+    return hold;
+  } catch (err) {
+    const message = err instanceof UserError ? err.message : String(err);
+    log.error(message);
+    void vscode.window.showErrorMessage(`Autoexp: ${message}`);
+    return undefined;
+  }
+}
+
 export async function resetPack(pack: PackRef, log: vscode.LogOutputChannel, confirm = true): Promise<number | undefined> {
+  // Asked before the question too: no point confirming a reset that will be refused.
+  const early = holdPack(pack, log);
+  if (!early) return undefined;
+  early.release();
   const target = await resolveTarget(pack.dir);
   const targetText = target.kind === 'unknown' ? 'its bounded target' : vscode.workspace.asRelativePath(target.path);
   if (!existsSync(path.join(pack.dir, 'reset.py'))) return resetFromJournal(pack, target, targetText, log, confirm);
@@ -26,6 +47,8 @@ export async function resetPack(pack: PackRef, log: vscode.LogOutputChannel, con
     if (answer !== 'Reset') return undefined;
   }
   const python = await pythonFor(vscode.Uri.file(pack.dir));
+  const hold = holdPack(pack, log);
+  if (!hold) return undefined;
   try {
     const run = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Autoexp: resetting ${pack.slug}` }, () =>
       runReset(pack.dir, { python: python.command, timeoutMs: timeoutMs() }),
@@ -36,6 +59,8 @@ export async function resetPack(pack: PackRef, log: vscode.LogOutputChannel, con
     log.error(message);
     void vscode.window.showErrorMessage(`Autoexp: ${message}`);
     return undefined;
+  } finally {
+    hold.release();
   }
   const outcome = await measurePack(pack, log, true);
   if (outcome?.ok) {
@@ -61,7 +86,14 @@ async function resetFromJournal(pack: PackRef, target: TargetResolution, targetT
     );
     if (answer !== 'Reset') return undefined;
   }
-  const changed = restoreJournalBaseline(pack.dir, baseline);
+  const hold = holdPack(pack, log);
+  if (!hold) return undefined;
+  let changed: boolean;
+  try {
+    changed = restoreJournalBaseline(pack.dir, baseline);
+  } finally {
+    hold.release();
+  }
   log.info(`${pack.slug}: ${changed ? 'restored' : 'already at'} ${baseline.target} from snapshot ${baseline.hash.slice(0, 12)} (before trial ${baseline.trial} of run ${baseline.run})`);
   const outcome = await measurePack(pack, log, true);
   const score = outcome?.ok ? ` at score ${outcome.score.toFixed(4)}` : '';

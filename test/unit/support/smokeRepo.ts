@@ -1,6 +1,6 @@
 /** A copy of the smoke pack, with extra proposals, in a fresh git repository. */
 import { execFileSync } from 'node:child_process';
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { EXPERIMENTS, tempDir, writeTree } from '../helpers';
 
@@ -43,3 +43,27 @@ export function smokeRepo(): { repo: string; pack: string } {
   return { repo, pack };
 }
 
+
+/** The smoke loop.py, backing the target up beside itself as `candidate.py.trialN.bak`, as the atris loops do. */
+export function backupBesideTarget(pack: string): void {
+  const loop = path.join(pack, 'loop.py');
+  const text = readFileSync(loop, 'utf8').replace('def run_trial(number, proposal, best):', 'def _run_trial(number, proposal, best):');
+  writeFileSync(
+    loop,
+    text.replace(
+      'def main():',
+      [
+        'def run_trial(number, proposal, best):',
+        '    backup = DEFAULT_TARGET.with_name(f"{DEFAULT_TARGET.name}.trial{number}.bak")',
+        '    shutil.copy2(DEFAULT_TARGET, backup)',
+        '    try:',
+        '        return _run_trial(number, proposal, best)',
+        '    finally:',
+        '        backup.unlink()',
+        '',
+        '',
+        'def main():',
+      ].join('\n'),
+    ),
+  );
+}
