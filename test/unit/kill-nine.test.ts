@@ -42,7 +42,8 @@ for (const engine of ['native', 'pack'] as const) {
         const repo = tempDir('autoexp-kill-');
         cpSync(template.repo, repo, { recursive: true });
         const pack = path.join(repo, path.relative(template.repo, template.pack));
-        const marks = path.join(repo, 'marks.txt');
+        // Outside the repository: the guard would rightly undo a proposal's write to a file in it.
+        const marks = path.join(tempDir('autoexp-marks-'), 'marks.txt');
         const args = [CLI, 'run', pack, ...MARKED_PROPOSALS.flatMap((p) => ['-p', p]), '--engine', engine];
         const child = spawn(process.execPath, args, { env: { ...process.env, KILL_MARKERS: marks }, stdio: 'ignore' });
         const exited = new Promise((r) => child.once('exit', r));

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -14,7 +14,7 @@ import type { RunReporter } from '../../src/core/run/context';
 import { readJournal, type RunRecord } from '../../src/core/run/journal';
 import { recoverInterrupted } from '../../src/core/run/recovery';
 import { runLoop } from '../../src/core/run/runLoop';
-import { REPO_ROOT } from './helpers';
+import { REPO_ROOT, tempDir } from './helpers';
 import { runMeasure } from '../../src/core/measure';
 import { addLifecycleProposals, LOUD_PREFIX, makeLoopLoud } from './support/lifecyclePack';
 import { assertConsistent, liveProcessesOf, until, waitFor, watchdogOf } from './support/runState';
@@ -28,12 +28,14 @@ const shimFoldersOf = (pid: number) => readdirSync(tmpdir()).filter((e) => e.sta
 
 before(() => assert.ok(existsSync(CLI), 'dist/cli.cjs is built (npm run build)'));
 
-/** The smoke pack with the misbehaving proposals, and a folder where they record the pids they leave. */
+/**
+ * The smoke pack with the misbehaving proposals, and a folder where they record the pids they leave:
+ * outside the repository, where the guard would rightly take the files for the proposals' strays.
+ */
 function lifecycleRepo() {
   const { repo, pack } = smokeRepo();
   addLifecycleProposals(pack);
-  const pids = path.join(repo, 'pids');
-  mkdirSync(pids);
+  const pids = tempDir('autoexp-pids-');
   return { repo, pack, pids, env: { ...process.env, PIDS_DIR: pids, HANG_PIDS: pids } };
 }
 
