@@ -11,19 +11,25 @@ import type { PackIndex, WorkspacePacks } from './packIndex';
 import { loadPackInfo, type PackInfo } from './tree/packInfo';
 import { packChildren, packNode, proposalNodes, runNodes, trialNodes, type NodeSpec, type PackState } from './tree/model';
 
-type Node =
-  | { kind: 'folder'; workspace: WorkspacePacks }
-  | { kind: 'examples'; packs: PackRef[]; key: string }
-  | { kind: 'pack'; pack: PackRef }
-  | { kind: 'spec'; spec: NodeSpec };
+type PackNode = { kind: 'pack'; pack: PackRef };
+type Node = { kind: 'folder'; workspace: WorkspacePacks } | { kind: 'examples'; packs: PackRef[]; key: string } | PackNode | { kind: 'spec'; spec: NodeSpec };
 
 export class ExperimentsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  private readonly changed = new vscode.EventEmitter<Node | Node[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly infos = new Map<string, Promise<PackInfo>>();
   private readonly running = new Set<string>();
   private readonly measured = new Map<string, number>();
   private readonly disposables: vscode.Disposable[] = [];
+  /**
+   * One node object per pack folder. VS Code redraws a node it was given before in place, and its row
+   * keeps working; a redraw of the whole tree forgets every row until VS Code asks for them again, and
+   * a click on a row's Run Loop in that time reaches the command with no pack.
+   */
+  private readonly packNodes = new Map<string, PackNode>();
+  private readonly toRedraw = new Set<string>();
+  /** Which packs the top of the tree showed when last drawn. */
+  private drawnKey: string | undefined;
 
   constructor(
     private readonly index: PackIndex,
@@ -32,9 +38,12 @@ export class ExperimentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
     this.disposables.push(
       index.onDidChange(() => {
         this.infos.clear();
-        this.changed.fire(undefined);
+        // The same packs as drawn (the first scan usually ends just after the tree drew what it
+        // found): redraw them in place.
+        if (this.drawnKey === this.packsKey()) this.redrawPacks([...this.packNodes.keys()]);
+        else this.changed.fire(undefined);
       }),
-      decorations.onDidChangeFileDecorations(() => this.changed.fire(undefined)),
+      decorations.onDidChangeFileDecorations((uris) => this.redrawPacks(uris.map((uri) => uri.fsPath))),
     );
   }
 
@@ -46,8 +55,30 @@ export class ExperimentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
    */
   invalidate(packDir: string): void {
     this.infos.delete(packDir);
+    this.toRedraw.add(packDir);
     clearTimeout(this.redraw);
-    this.redraw = setTimeout(() => this.changed.fire(undefined), 200);
+    this.redraw = setTimeout(() => {
+      this.redrawPacks([...this.toRedraw]);
+      this.toRedraw.clear();
+    }, 200);
+  }
+
+  /** Redraws the rows of these packs, and their children that are open; not the rest of the tree. */
+  private redrawPacks(dirs: string[]): void {
+    const nodes = dirs.map((dir) => this.packNodes.get(dir)).filter((node) => node !== undefined);
+    if (nodes.length) this.changed.fire(nodes);
+  }
+
+  private packsKey(): string {
+    const folderKey = (w: WorkspacePacks) => [w.folder.uri.toString(), ...w.experiments.flatMap((e) => [...e.packs, ...e.support]).map((p) => p.dir)];
+    return JSON.stringify(this.index.workspaces.map(folderKey));
+  }
+
+  private packNodeOf(pack: PackRef): PackNode {
+    const node = this.packNodes.get(pack.dir) ?? { kind: 'pack', pack };
+    node.pack = pack;
+    this.packNodes.set(pack.dir, node);
+    return node;
   }
 
   setRunning(packDir: string, running: boolean): void {
@@ -61,7 +92,7 @@ export class ExperimentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
   setMeasured(packDir: string, score: number | undefined): void {
     if (score === undefined) this.measured.delete(packDir);
     else this.measured.set(packDir, score);
-    this.changed.fire(undefined);
+    this.redrawPacks([packDir]);
   }
 
   info(pack: PackRef): Promise<PackInfo> {
@@ -81,7 +112,7 @@ export class ExperimentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
   }
 
   private packsOf(w: WorkspacePacks): Node[] {
-    const packs = w.experiments.flatMap((e) => e.packs).map((pack): Node => ({ kind: 'pack', pack }));
+    const packs: Node[] = w.experiments.flatMap((e) => e.packs).map((pack) => this.packNodeOf(pack));
     const examples = w.experiments.flatMap((e) => e.support.filter((s) => s.kind === 'example'));
     if (examples.length) packs.push({ kind: 'examples', packs: examples, key: w.folder.uri.toString() });
     return packs;
@@ -89,6 +120,7 @@ export class ExperimentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
 
   async getChildren(node?: Node): Promise<Node[]> {
     if (!node) {
+      this.drawnKey = this.packsKey();
       const workspaces = this.index.workspaces.filter((w) => w.experiments.length > 0);
       if (workspaces.length === 1) return this.packsOf(workspaces[0]);
       return workspaces.map((workspace) => ({ kind: 'folder', workspace }));
@@ -97,7 +129,7 @@ export class ExperimentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
       case 'folder':
         return this.packsOf(node.workspace);
       case 'examples':
-        return node.packs.map((pack) => ({ kind: 'pack', pack }));
+        return node.packs.map((pack) => this.packNodeOf(pack));
       case 'pack':
         return packChildren(await this.info(node.pack)).map((spec) => ({ kind: 'spec', spec }));
       case 'spec': {

@@ -47,7 +47,7 @@ describe('views the README shows', () => {
     try {
       const workbench = await Workbench.open(page, server.folderUrl(workspace));
       const view = await workbench.openExperiments();
-      await view.inlineAction(view.pack(/^long-log/), 'Show Results');
+      await view.inlineAction(view.pack('long-log').row, 'Show Results');
       await page.getByRole('tab', { name: /Results: long-log/ }).waitFor();
       const chart = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
       const body = chart.locator('body[data-state="ready"]');

@@ -105,7 +105,7 @@ describe('trials in the terminal and the chart, in a real VS Code', () => {
   test('the chart of the 2-trial log: trial 1 at x = 1, the revert below the baseline in view, a click on it opens its diff', async () => {
     await uiStep('chart-point-click', page, server, async () => {
       const view = await workbench.openExperiments();
-      await view.inlineAction(view.pack(/^smoke-keep-revert/), 'Show Results');
+      await view.inlineAction(view.pack('smoke-keep-revert').row, 'Show Results');
       await page.getByRole('tab', { name: /Results: smoke-keep-revert/ }).waitFor();
       const chart = new ResultsChart(page);
       await chart.ready();
@@ -126,10 +126,11 @@ describe('trials in the terminal and the chart, in a real VS Code', () => {
   test('Reconstruct Diff replays a trial the journal never saw on a copy, and shows it', async () => {
     await uiStep('reconstruct-diff', page, server, async () => {
       const view = await workbench.openExperiments();
-      await view.expand(view.pack(/^hand-logged/));
-      await view.expand(page.getByRole('treeitem', { name: /^Runs 1$/ }));
-      await view.expand(page.getByRole('treeitem', { name: /^Run 1 / }));
-      const trial = page.getByRole('treeitem', { name: '1 REVERTED 0.2000 → 0.2000 · bad_patch.py' });
+      const pack = view.pack('hand-logged');
+      await view.expand(pack.row);
+      await view.expand(pack.child(/^Runs 1$/));
+      await view.expand(pack.child(/^Run 1 /, 2));
+      const trial = pack.child(/^1 REVERTED 0\.2000 → 0\.2000 · bad_patch\.py$/, 3);
       await view.inlineAction(trial, 'Reconstruct Diff');
       await page.getByRole('tab', { name: /hand-logged · trial 1 · REVERTED \(reconstructed from the target as it is now/ }).waitFor({ timeout: 30_000 });
       await new DiffEditor(page).modified.getByText("return text.count(' ') + 1").waitFor();

@@ -17,14 +17,24 @@ async function check(name, fn) {
   }
 }
 
-async function until(what, fn, timeoutMs = 30000) {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+/** The diagnostic with this code on this file, once the language server has published it. */
+function diagnostic(uri, code, timeoutMs = 30000) {
+  const find = () => vscode.languages.getDiagnostics(uri).find((d) => d.code === code);
+  return new Promise((resolve, reject) => {
+    const found = find();
+    if (found) return resolve(found);
+    const timer = setTimeout(() => {
+      listener.dispose();
+      reject(new Error(`no ${code} diagnostic on ${uri.fsPath} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const listener = vscode.languages.onDidChangeDiagnostics((event) => {
+      const d = event.uris.some((u) => u.toString() === uri.toString()) && find();
+      if (!d) return;
+      clearTimeout(timer);
+      listener.dispose();
+      resolve(d);
+    });
+  });
 }
 
 exports.run = async function run() {
@@ -48,7 +58,7 @@ exports.run = async function run() {
 
   await check('diagnostics: program.md too long, from character 1201 (line 3, column 5)', async () => {
     const uri = vscode.Uri.file(path.join(exp, 'bloated-program', 'program.md'));
-    const diags = await until('bloated-program diagnostics', () => vscode.languages.getDiagnostics(uri).find((d) => d.code === 'program-too-long'));
+    const diags = await diagnostic(uri, 'program-too-long');
     assert.equal(diags.message, 'bloated-program: program.md too long (1500 chars > 1200)');
     assert.equal(diags.severity, vscode.DiagnosticSeverity.Error);
     assert.deepEqual([diags.range.start.line, diags.range.start.character], [2, 4]);
@@ -56,7 +66,7 @@ exports.run = async function run() {
 
   await check('diagnostics: results.tsv too large, from line 551', async () => {
     const uri = vscode.Uri.file(path.join(exp, 'huge-results', 'results.tsv'));
-    const d = await until('huge-results diagnostics', () => vscode.languages.getDiagnostics(uri).find((x) => x.code === 'results-too-large'));
+    const d = await diagnostic(uri, 'results-too-large');
     assert.equal(d.range.start.line, 550);
     assert.equal(d.message, 'huge-results: results.tsv too large (70057 bytes > 64000)');
   });

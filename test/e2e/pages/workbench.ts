@@ -1,6 +1,8 @@
 /** Page objects for the VS Code workbench, with role-based locators where VS Code exposes roles. */
 import type { Locator, Page } from 'playwright-core';
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 export class Workbench {
   constructor(readonly page: Page) {}
 
@@ -16,24 +18,60 @@ export class Workbench {
     await button.click({ timeout: 30_000 });
   }
 
-  experimentsTab(): Locator {
-    return this.page.getByRole('tab', { name: /Experiments/ });
-  }
-
   async openExperiments(): Promise<ExperimentsView> {
-    // Clicking the tab of a container that is already open closes the side bar: only click when hidden.
-    if (!(await this.page.getByRole('tree', { name: /Packs/ }).isVisible())) await this.experimentsTab().click();
+    // A click on the container's tab closes the side bar when the container is already open.
+    const tab = this.page.getByRole('tab', { name: /Experiments/ });
+    if ((await tab.getAttribute('aria-selected', { timeout: 60_000 })) !== 'true') await tab.click();
     const view = new ExperimentsView(this.page);
-    await view.pack(/./).first().waitFor({ timeout: 60_000 });
+    await view.tree.getByRole('treeitem').first().waitFor({ timeout: 60_000 });
     return view;
   }
 
+  /**
+   * The state every test starts from: no quick input, dialog, notification, editor or panel open, and
+   * the Experiments view open with every node collapsed.
+   */
+  async reset(): Promise<void> {
+    const page = this.page;
+    for (const modal of [page.locator('.monaco-dialog-box'), page.locator('.quick-input-widget')]) {
+      if (await modal.isVisible()) await page.keyboard.press('Escape');
+      await modal.waitFor({ state: 'hidden' });
+    }
+    // Each command is offered only while there is something for it to do.
+    if (await page.locator('.notification-toast').first().isVisible()) await this.runCommand('Notifications: Clear All Notifications');
+    await page.locator('.notification-toast').first().waitFor({ state: 'hidden' });
+    if ((await page.locator('.tabs-container .tab').count()) > 0) await this.runCommand('View: Close All Editors');
+    await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached' });
+    if (await page.locator('.part.panel').isVisible()) await this.runCommand('View: Hide Panel');
+    await page.locator('.part.panel').waitFor({ state: 'hidden' });
+    await (await this.openExperiments()).collapseAll();
+  }
+
+  /** Runs the palette command with exactly this label ("View: Close All Editors", not "… in Group"). */
   async runCommand(label: string): Promise<void> {
     await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor();
     await input.fill(`>${label}`);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().click();
+    await this.pickExactly(label);
+  }
+
+  /** Clicks the row of the open quick pick whose label is exactly this. */
+  private async pickExactly(label: string): Promise<void> {
+    const name = this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) });
+    await this.page.locator('.quick-input-list .monaco-list-row').filter({ has: name }).click();
+  }
+
+  /** Shows an output channel in the Output view; returns the view's text. */
+  async showOutputChannel(channel: string): Promise<Locator> {
+    await this.runCommand('Output: Show Output Channels...');
+    await this.pickExactly(channel);
+    return this.page.locator('[id="workbench.panel.output"] .view-lines');
+  }
+
+  /** The editor tab of this file once it has no unsaved changes. */
+  savedTab(fileName: string): Locator {
+    return this.page.locator('.tabs-container .tab:not(.dirty)', { hasText: fileName });
   }
 
   /**
@@ -98,31 +136,37 @@ export class Workbench {
   }
 }
 
+/**
+ * The Experiments view's tree. Its rows are one flat list in the page, in display order, each with
+ * its depth in aria-level: a pack's descendants are the rows after it, up to the next pack.
+ */
 export class ExperimentsView {
-  constructor(readonly page: Page) {}
-
-  pack(name: RegExp): Locator {
-    return this.page.getByRole('treeitem', { name });
+  readonly tree: Locator;
+  constructor(readonly page: Page) {
+    this.tree = page.getByRole('tree', { name: /Packs/ });
   }
 
-  /** Selects a node and opens it with the keyboard, as a person would. */
+  /** A top-level pack by its slug. */
+  pack(slug: string): PackNode {
+    return new PackNode(this.tree, slug);
+  }
+
+  /** Any row of the tree whose accessible name matches, at any depth. */
+  item(name: RegExp): Locator {
+    return this.tree.getByRole('treeitem', { name });
+  }
+
+  /** Opens a node with its twistie (a click on the row would also run the node's command). */
   async expand(node: Locator): Promise<void> {
-    await node.click();
-    if ((await node.getAttribute('aria-expanded')) !== 'true') await this.page.keyboard.press('ArrowRight');
-    await node.and(this.page.locator('[aria-expanded="true"]')).waitFor();
+    if ((await node.getAttribute('aria-expanded')) !== 'true') await node.locator('.monaco-tl-twistie').click();
+    await node.and(this.tree.locator('[aria-expanded="true"]')).waitFor();
   }
 
-  /** Closes a node: a click toggles it, so ArrowLeft only when the click opened it instead. */
-  async collapse(node: Locator): Promise<void> {
-    await node.click();
-    if ((await node.getAttribute('aria-expanded')) === 'true') await this.page.keyboard.press('ArrowLeft');
-    await node.and(this.page.locator('[aria-expanded="false"]')).waitFor();
-  }
-
-  /** A known tree for every test: no pack left open by the one before. */
+  /** The view's own Collapse All; it is disabled while nothing is open, so only then is there nothing to do. */
   async collapseAll(): Promise<void> {
-    const open = this.page.getByRole('tree', { name: /Packs/ }).locator('[role="treeitem"][aria-expanded="true"]');
-    while ((await open.count()) > 0) await this.collapse(open.first());
+    const open = this.tree.locator('[aria-expanded="true"]');
+    if ((await open.count()) > 0) await this.page.locator('.part.sidebar').getByRole('button', { name: 'Collapse All' }).click();
+    await open.first().waitFor({ state: 'detached' });
   }
 
   /** Runs a node's inline action (the buttons shown on hover), by its title. */
@@ -131,10 +175,38 @@ export class ExperimentsView {
     await node.getByRole('button', { name: title }).click();
   }
 
-  /** Each pack's accessible name: its slug, then its description. */
+  /** Each top-level row's accessible name: a pack's slug, then its description. */
   async packLabels(): Promise<string[]> {
-    const items = this.page.getByRole('tree', { name: /Packs/ }).getByRole('treeitem');
-    return items.evaluateAll((nodes) => nodes.map((n) => n.getAttribute('aria-label') ?? ''));
+    return this.tree.locator('[role="treeitem"][aria-level="1"]').evaluateAll((nodes) => nodes.map((n) => (n.getAttribute('aria-label') ?? '').trim()));
+  }
+}
+
+/** A pack's row, and lookups confined to the rows under it. */
+export class PackNode {
+  readonly row: Locator;
+  constructor(
+    private readonly tree: Locator,
+    readonly slug: string,
+  ) {
+    if (slug.includes('"')) throw new Error(`a slug with a quote cannot be looked up: ${slug}`);
+    this.row = tree.locator(`xpath=.//*[@role="treeitem"][@aria-level="1"][${PackNode.named(slug)}]`);
+  }
+
+  /** XPath test: the row's accessible name is the slug, alone or followed by its description. */
+  private static named(slug: string): string {
+    return `starts-with(concat(normalize-space(@aria-label), " "), "${slug} ")`;
+  }
+
+  /** The row whose accessible name matches, `depth` levels under this pack (1: the pack's own parts). */
+  child(name: RegExp, depth = 1): Locator {
+    const under = `following-sibling::*[@role="treeitem"][@aria-level="${1 + depth}"]`;
+    const ofThisPack = `preceding-sibling::*[@role="treeitem"][@aria-level="1"][1][${PackNode.named(this.slug)}]`;
+    return this.row.locator(`xpath=${under}[${ofThisPack}]`).and(this.tree.getByRole('treeitem', { name }));
+  }
+
+  /** This pack's row once its accessible name matches (slug and description). */
+  labelled(name: RegExp): Locator {
+    return this.row.and(this.tree.getByRole('treeitem', { name }));
   }
 }
 
@@ -183,7 +255,11 @@ export class ProblemsPanel {
 }
 
 export class Editor {
-  constructor(readonly page: Page) {}
+  /** The active editor's rendered lines (Monaco renders only those in view). */
+  readonly lines: Locator;
+  constructor(readonly page: Page) {
+    this.lines = page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+  }
 
   squiggles(kind: 'error' | 'warning'): Locator {
     return this.page.locator(`.monaco-editor .squiggly-${kind}`);
@@ -197,11 +273,15 @@ export class Editor {
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
   }
 
-  /** Opens the quick-fix menu at the cursor and applies the action with this title. */
+  /**
+   * Applies a quick fix from the light bulb, which shows once the fixes at the cursor are known.
+   * Ctrl+. right after a file opens can race the server publishing that file's diagnostics again,
+   * and VS Code then answers "No code actions available".
+   */
   async applyQuickFix(title: RegExp): Promise<void> {
-    await this.page.keyboard.press('Control+.');
+    await this.page.locator('.lightBulbWidget').click();
     // The action list never counts as "visible" to Playwright while it animates in; the fix we want is
-    // focused once it is attached, and Enter applies it as a keyboard user would.
+    // focused once it is attached, and Enter applies it.
     await this.page.getByRole('option', { name: title }).first().waitFor({ state: 'attached' });
     await this.page.keyboard.press('Enter');
   }
