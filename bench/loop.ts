@@ -8,6 +8,8 @@ import * as path from 'node:path';
 import { runLoop } from '../src/core/run/runLoop';
 
 const PROPOSALS = 50;
+/** The short run that, beside the long one, tells the one-off start from the cost of each trial. */
+const FEW = 2;
 
 /** A pack whose measure.py reads a number from the target: every process is as cheap as Python gets. */
 function fastPack(root: string, templateLoop: string): { pack: string; proposals: string[]; reset: () => void } {
@@ -40,27 +42,39 @@ function median(values: number[]): number {
 
 export async function loopFigures(scratch: string, cli: string, templateLoop: string, figure: (name: string, value: number, unit: string, digits?: number) => void): Promise<void> {
   const { pack, proposals, reset } = fastPack(path.join(scratch, 'loop-bench'), templateLoop);
-  const args = proposals.flatMap((p) => ['--proposal', p]);
   const timed = (fn: () => void) => {
     reset();
     const start = performance.now();
     fn();
     return performance.now() - start;
   };
-  const direct: number[] = [];
-  const engine: number[] = [];
+  const direct = (some: string[]) => timed(() => execFileSync('python3', [path.join(pack, 'loop.py'), ...some.flatMap((p) => ['--proposal', p])], { cwd: pack, stdio: 'pipe' }));
+  const engine = (some: string[]) =>
+    timed(() => execFileSync(process.execPath, [cli, 'run', pack, ...some.flatMap((p) => ['--proposal', p]), '--engine', 'pack', '--python', 'python3'], { stdio: 'pipe' }));
+  const few = proposals.slice(0, FEW);
+  const wall = { direct: [] as number[], engine: [] as number[] };
   const ratios: number[] = [];
+  const overheadMany: number[] = [];
+  const overheadFew: number[] = [];
   // In pairs, so a noisy neighbour hurts both sides of a ratio alike; the figure is the median pair.
+  // Runs of 50 and of 2 proposals split the overhead into a one-off start and a cost per trial.
   for (let i = 0; i < 5; i++) {
-    direct.push(timed(() => execFileSync('python3', [path.join(pack, 'loop.py'), ...args], { cwd: pack, stdio: 'pipe' })));
-    engine.push(timed(() => execFileSync(process.execPath, [cli, 'run', pack, ...args, '--engine', 'pack', '--python', 'python3'], { stdio: 'pipe' })));
-    ratios.push(engine[i] / direct[i]);
+    const d = direct(proposals);
+    const e = engine(proposals);
+    wall.direct.push(d);
+    wall.engine.push(e);
+    ratios.push(e / d);
+    overheadMany.push(e - d);
+    overheadFew.push(engine(few) - direct(few));
   }
   const rows = readFileSync(path.join(pack, 'results.tsv'), 'utf8').trimEnd().split('\n').length - 1;
-  if (rows !== PROPOSALS) throw new Error(`the pack engine logged ${rows} rows, expected ${PROPOSALS}`);
-  figure('loop_direct_50_proposals_wall', median(direct), 'ms', 0);
-  figure('loop_pack_engine_50_proposals_wall', median(engine), 'ms', 0);
+  if (rows !== FEW) throw new Error(`the pack engine logged ${rows} rows, expected ${FEW}`);
+  const packPerTrial = (median(overheadMany) - median(overheadFew)) / (PROPOSALS - FEW);
+  figure('loop_direct_50_proposals_wall', median(wall.direct), 'ms', 0);
+  figure('loop_pack_engine_50_proposals_wall', median(wall.engine), 'ms', 0);
   figure('loop_pack_engine_overhead_ratio', median(ratios), 'x', 3);
+  figure('pack_engine_overhead_ms_per_trial', packPerTrial, 'ms', 1);
+  figure('pack_engine_overhead_start', median(overheadFew) - FEW * packPerTrial, 'ms', 0);
 
   // Native engine: wall time minus the time its child processes ran, per trial.
   const perTrial: number[] = [];

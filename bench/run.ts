@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseResults } from '../src/core/results/parse';
+import { activationFigures } from './activation';
 import { generateCanonicalLog } from './generate';
 import { chartFigures } from './chart';
 import { autopilotFigures } from './autopilot';
@@ -62,6 +63,8 @@ try {
   keepRuleFigures(figure);
   await autopilotFigures(scratch, figure);
   diffFigures(time, figure);
+  // Last: it packages the .vsix, which rebuilds dist/ for production.
+  await activationFigures(scratch, figure);
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }

@@ -18,9 +18,13 @@ const cliCommandsApart = {
   },
 };
 
-/** Node entry points: CommonJS, because VS Code's extension host `require`s them. */
+/**
+ * Node entry points: CommonJS, because VS Code's extension host `require`s them. The extension is two
+ * bundles: a small one that activates (entry.ts) and the rest, which it loads right after.
+ */
 const nodeEntries = [
-  { in: 'src/extension/extension.ts', out: 'extension', external: ['vscode'] },
+  { in: 'src/extension/entry.ts', out: 'extension', external: ['vscode'] },
+  { in: 'src/extension/extension.ts', out: 'features', external: ['vscode'] },
   { in: 'src/server/main.ts', out: 'server' },
   { in: 'src/cli/main.ts', out: 'cli', banner: '#!/usr/bin/env node', plugins: [cliCommandsApart] },
   { in: 'src/cli/commands/index.ts', out: 'cli-commands' },

@@ -1,7 +1,9 @@
 /**
- * Activation: cheap and lazy. Discovery and the language server start in the background; every
- * command is registered up front and says plainly why it cannot act (no pack, untrusted workspace,
- * server down).
+ * Everything the extension does, started by entry.ts right after activation (this module is bundled
+ * apart, as dist/features.cjs, so activation does not parse it). Discovery and the language server
+ * start in the background; every command says plainly why it cannot act (no pack, untrusted
+ * workspace, server down). The commands, the tree and the task provider are returned, and entry.ts
+ * registers them: they must exist the moment activation resolves.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -18,7 +20,7 @@ import { TargetLensProvider } from './diffs/targetLens';
 import { reconstructDiff } from './diffs/reconstructDiff';
 import { ResultsPanel } from './results/resultsPanel';
 import { SNAPSHOT_SCHEME, SnapshotContentProvider } from './diffs/snapshotContent';
-import { LoopTaskProvider, TASK_TYPE } from './runs/loopTask';
+import { LoopTaskProvider } from './runs/loopTask';
 import { RunTracker } from './runs/runTracker';
 import { TrialLinkProvider } from './runs/trialLinks';
 import { ExperimentsTree } from './experimentsTree';
@@ -31,14 +33,18 @@ import { requireTrust } from './trust';
 
 let client: LanguageClient | undefined;
 
-export function activate(context: vscode.ExtensionContext): void {
+export interface Features {
+  commands: Map<string, (...args: unknown[]) => unknown>;
+  tree: ExperimentsTree;
+  tasks: LoopTaskProvider;
+}
+
+export function start(context: vscode.ExtensionContext): Features {
   const log = vscode.window.createOutputChannel('Autoexp', { log: true });
   const index = new PackIndex(log);
   const decorations = new PackDecorations();
   const tree = new ExperimentsTree(index, decorations);
-  const view = vscode.window.createTreeView('autoexp.experiments', { treeDataProvider: tree, showCollapseAll: true });
-  context.subscriptions.push(log, index, decorations, tree, view, vscode.window.registerFileDecorationProvider(decorations));
-  context.subscriptions.push(pythonExtensionInterpreters);
+  context.subscriptions.push(log, index, decorations, tree, pythonExtensionInterpreters, vscode.window.registerFileDecorationProvider(decorations));
 
   client = startLanguageClient(context, log, (message) => decorations.update(message));
   const clientStarted = client.start().then(
@@ -46,7 +52,8 @@ export function activate(context: vscode.ExtensionContext): void {
     (err) => log.error(`the pack language server did not start: ${err}`),
   );
 
-  const command = (id: string, fn: (...args: unknown[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+  const commands = new Map<string, (...args: unknown[]) => unknown>();
+  const command = (id: string, fn: (...args: unknown[]) => unknown) => commands.set(id, fn);
 
   command('autoexp.refresh', () => index.refresh());
   command('autoexp.newPack', () => newPack(index, context.asAbsolutePath(path.join('templates', 'pack')), log));
@@ -97,7 +104,8 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   const cliPath = context.asAbsolutePath(path.join('dist', 'cli.cjs'));
   const tracker = new RunTracker(tree, log);
-  context.subscriptions.push(tracker, vscode.tasks.registerTaskProvider(TASK_TYPE, new LoopTaskProvider(index, cliPath)));
+  const tasks = new LoopTaskProvider(index, cliPath);
+  context.subscriptions.push(tracker);
   command('autoexp.runLoop', (arg, proposals) => runLoopCommand(index, tracker, cliPath, arg, proposals));
   command('autoexp.runProposal', (arg) => runProposalCommand(index, tracker, cliPath, arg));
   command('autoexp.stopRun', (arg) => stopRunCommand(tracker, arg));
@@ -149,6 +157,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   log.info(`Autoexp ${context.extension.packageJSON.version} activated`);
   void index.refresh().then(() => recoverOnStart(index, log));
+  return { commands, tree, tasks };
 }
 
 export async function deactivate(): Promise<void> {

@@ -12,7 +12,7 @@ import { before, describe, test } from 'node:test';
 import { MAX_VSIX_BYTES, packageProblems, pngSize, type PackageFacts } from '../../scripts/packageChecks';
 import { REPO_ROOT, tempDir, writeTree } from './helpers';
 
-const BUNDLES = ['dist/cli-commands.cjs', 'dist/cli.cjs', 'dist/extension.cjs', 'dist/server.cjs', 'dist/webview.js'];
+const BUNDLES = ['dist/cli-commands.cjs', 'dist/cli.cjs', 'dist/extension.cjs', 'dist/features.cjs', 'dist/server.cjs', 'dist/webview.js'];
 
 /** Everything the extension reads at run time, and nothing else. */
 const RUNTIME_FILES = [

@@ -12,6 +12,24 @@ export class Workbench {
     return new Workbench(page);
   }
 
+  /** A reload is a new window: a new extension host activates every extension again. */
+  async reload(): Promise<void> {
+    await this.page.reload({ waitUntil: 'domcontentloaded', timeout: 60_000 });
+    await this.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+  }
+
+  /**
+   * Activation times in milliseconds by extension name, as Developer: Show Running Extensions shows
+   * them (code loading plus the activate() call). It lists what has activated when it opens.
+   */
+  async activationTimes(): Promise<Map<string, number>> {
+    await this.runCommand('Developer: Show Running Extensions');
+    const rows = this.page.locator('.runtime-extensions-editor .monaco-list-row');
+    await rows.locator('.activation-time', { hasText: /Activation: \d+ms/ }).first().waitFor({ timeout: 60_000 });
+    const shown = await rows.evaluateAll((nodes) => nodes.map((n) => [n.querySelector('.name')?.textContent ?? '', n.querySelector('.activation-time')?.textContent ?? '']));
+    return new Map(shown.flatMap(([name, time]) => (/(\d+)ms/.test(time) ? [[name, Number(/(\d+)ms/.exec(time)![1])] as const] : [])));
+  }
+
   /** The workspace-trust dialog of restricted mode, answered "no". */
   async declineTrust(): Promise<void> {
     const button = this.page.getByRole('button', { name: /Don't Trust|No, I don't trust/i });
