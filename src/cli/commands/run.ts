@@ -1,14 +1,12 @@
 import { UserError } from '../../core/errors';
 import { DEFAULT_TIMEOUT_SECONDS } from '../../core/measure';
 import { resolvePython } from '../../core/python';
-import type { RunSummary } from '../../core/run/context';
+import { EXIT_BY_STATUS } from '../../core/run/exitCodes';
 import { runLoop } from '../../core/run/runLoop';
 import { numberOption, onePositional, parse, timeoutMs } from '../args';
 import type { CliIO } from '../io';
 import { packFolder } from '../packArg';
 import { seeAllCommand } from './diff';
-
-const EXIT_BY_STATUS: Record<RunSummary['status'], number> = { finished: 0, stopped: 1, error: 1, interrupted: 1, cancelled: 130 };
 
 /** `autoexp run PACK --proposal P …`: the keep/revert loop, every trial journalled, the target never lost. */
 export async function runCommand(args: string[], io: CliIO): Promise<number> {

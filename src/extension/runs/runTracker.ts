@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { outcomeOfExit } from '../../core/run/exitCodes';
 import type { RunRecord, TrialRecord } from '../../core/run/journal';
 import { journalRunsOf } from '../journalCache';
 import type { ExperimentsTree } from '../experimentsTree';
@@ -177,10 +178,10 @@ export class RunTracker implements vscode.Disposable {
   private report(run: ActiveRun, exitCode: number | undefined, record: RunRecord | undefined): void {
     const count = (status: string) => record?.trials.filter((t) => t.status === status).length ?? 0;
     const counts = `${count('kept')} kept, ${count('reverted')} reverted, ${count('error')} error`;
-    if (exitCode === 0) {
+    if (outcomeOfExit(exitCode) === 'finished') {
       const best = record?.best === undefined ? '' : `; best ${record.best.toFixed(4)}`;
       void vscode.window.showInformationMessage(`Autoexp: ${run.slug} finished: ${counts}${best}.`);
-    } else if (exitCode === 130 || record?.status === 'cancelled' || run.stopRequested) {
+    } else if (outcomeOfExit(exitCode) === 'cancelled' || record?.status === 'cancelled' || run.stopRequested) {
       const restored = record?.trials.find((t) => t.status === 'cancelled' && t.restored)?.restored;
       const target = restored ? `${path.basename(restored)} was put back as it was before the unfinished trial` : 'its target was not changed';
       void vscode.window.showInformationMessage(`Autoexp: ${run.slug} was stopped; ${target}.`);
