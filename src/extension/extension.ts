@@ -8,6 +8,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { packHealth } from '../core/summary';
 import { VALIDATE_ALL, ValidateAllResult } from '../shared/protocol';
 import { measurePack } from './commands/measurePack';
 import { measureNoiseCommand } from './commands/measureNoise';
@@ -89,8 +90,8 @@ export function start(context: vscode.ExtensionContext): Features {
       return undefined;
     }
     const result = ValidateAllResult.parse(await client.sendRequest(VALIDATE_ALL));
-    const withErrors = result.packs.filter((p) => p.errors > 0).length;
-    const withWarnings = result.packs.filter((p) => p.errors === 0 && p.warnings > 0).length;
+    const withErrors = result.packs.filter((p) => packHealth(p) === 'errors').length;
+    const withWarnings = result.packs.filter((p) => packHealth(p) === 'warnings').length;
     const summary = `${result.packs.length} pack(s): ${withErrors} with errors, ${withWarnings} with warnings only`;
     log.info(`validated ${summary} in ${Math.round(result.durationMs)} ms`);
     if (withErrors + withWarnings > 0) {

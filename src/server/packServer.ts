@@ -16,6 +16,7 @@ import { discoverWorkspace, type PackRef } from '../core/discovery';
 import { oneLine } from '../core/errors';
 import type { Finding } from '../core/findings';
 import { DEFAULT_EXPERIMENTS_FOLDERS } from '../core/packFormat';
+import { findingCounts } from '../core/summary';
 import { validatePack } from '../core/validation/validate';
 import {
   InitializationOptions,
@@ -188,12 +189,7 @@ export class PackServer {
       if (!this.packs.has(dir) || this.stopped) return undefined; // removed, or the server stopped, while we read it
       const groups = byFile(report.findings);
       this.publish(dir, groups);
-      const summary: PackSummary = {
-        dir,
-        slug: pack.slug,
-        errors: report.findings.filter((f) => f.severity === 'error').length,
-        warnings: report.findings.filter((f) => f.severity === 'warning').length,
-      };
+      const summary: PackSummary = { dir, slug: pack.slug, ...findingCounts(report.findings) };
       this.notify({ packs: [summary], removed: [] });
       return summary;
     } catch (err) {

@@ -7,13 +7,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { outcomeOfExit } from '../../core/run/exitCodes';
 import type { RunRecord, TrialRecord } from '../../core/run/journal';
+import { scoreText as score } from '../../core/scoreText';
+import { countsText, statusCounts } from '../../core/summary';
 import { journalRunsOf } from '../journalCache';
 import type { ExperimentsTree } from '../experimentsTree';
 import { isLoopTask, packDirOf } from './loopTask';
 
 const POLL_MS = 400;
-
-const score = (n: number | undefined) => (n === undefined ? '–' : n.toFixed(4));
 
 /** `trial 1 bad_patch.py: reverted 0.2000 → 0.2000 (proposal exit 0, 64 ms)` for the log channel. */
 function trialLogLine(t: TrialRecord): string {
@@ -176,8 +176,7 @@ export class RunTracker implements vscode.Disposable {
   }
 
   private report(run: ActiveRun, exitCode: number | undefined, record: RunRecord | undefined): void {
-    const count = (status: string) => record?.trials.filter((t) => t.status === status).length ?? 0;
-    const counts = `${count('kept')} kept, ${count('reverted')} reverted, ${count('error')} error`;
+    const counts = countsText(statusCounts(record?.trials ?? []));
     if (outcomeOfExit(exitCode) === 'finished') {
       const best = record?.best === undefined ? '' : `; best ${record.best.toFixed(4)}`;
       void vscode.window.showInformationMessage(`Autoexp: ${run.slug} finished: ${counts}${best}.`);
