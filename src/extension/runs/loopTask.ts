@@ -9,6 +9,7 @@ import type { PackRef } from '../../core/discovery';
 import type { PackIndex } from '../packIndex';
 import { pythonFor } from '../python';
 import { listProposals } from '../../core/proposals';
+import { chooseEngine } from '../../core/run/engineChoice';
 
 export const TASK_TYPE = 'autoexp';
 
@@ -55,7 +56,9 @@ export async function buildTask(definition: LoopTaskDefinition, scope: vscode.Wo
   const execution = new vscode.ProcessExecution(process.execPath, args, { cwd: packDir, env: { ELECTRON_RUN_AS_NODE: '1' } });
   const task = new vscode.Task(definition, scope, taskName(path.basename(packDir), proposals), 'Autoexp', execution, []);
   task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true, showReuseMessage: false };
-  task.detail = `${chosen.length} proposal(s) · ${engine ?? 'pack'} engine`;
+  // The engine the run will use, by the same rule as the run itself: a stub loop.py means native.
+  const choice = chooseEngine(packDir, { engine });
+  task.detail = `${chosen.length} proposal(s) · ${choice.ok ? `${choice.engine} engine` : choice.usage}`;
   return task;
 }
 
