@@ -9,7 +9,7 @@ import type { PackRef } from '../core/discovery';
 import { packHealth } from '../core/summary';
 import type { PackDecorations } from './packDecorations';
 import type { PackIndex, WorkspacePacks } from './packIndex';
-import { loadPackInfo, type PackInfo } from './tree/packInfo';
+import { loadPackInfo, type PackInfo } from '../core/packInfo';
 import { packChildren, packNode, proposalNodes, runNodes, trialNodes, type NodeSpec, type PackState } from './tree/model';
 
 type PackNode = { kind: 'pack'; pack: PackRef };

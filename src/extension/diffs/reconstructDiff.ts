@@ -13,7 +13,7 @@ import { SnapshotStore } from '../../core/run/snapshots';
 import { trialsByResultsLine } from '../../core/run/trialDiff';
 import { resolveTarget } from '../../core/target';
 import { timeoutMs } from '../commands/measurePack';
-import { journalRunsOf } from '../journalCache';
+import { journalRunsOf } from '../../core/run/journalCache';
 import { pythonFor } from '../python';
 import { requireTrust } from '../trust';
 import { trialRefOf } from './showTrialDiff';

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { journalRoot } from '../../core/run/journal';
 import { targetHistory, trialDiff, trialsByResultsLine, type TargetHistoryEntry } from '../../core/run/trialDiff';
-import { journalRunsOf } from '../journalCache';
+import { journalRunsOf } from '../../core/run/journalCache';
 import type { PackIndex } from '../packIndex';
 import { pickPack } from '../packPicker';
 import { snapshotUri } from './snapshotContent';

@@ -15,7 +15,7 @@ import type { ResultsLog } from '../../core/results/model';
 import { buildSeries } from '../../core/results/series';
 import { trialsByResultsLine } from '../../core/run/trialDiff';
 import { FromWebview, type ToWebview } from '../../shared/chartMessages';
-import { journalRunsOf } from '../journalCache';
+import { journalRunsOf } from '../../core/run/journalCache';
 import { resultsPageHtml } from './pageHtml';
 
 /** Rows land, the file watcher fires, the chart follows: this much later at most, plus the parse. */

@@ -9,7 +9,7 @@ import { outcomeOfExit } from '../../core/run/exitCodes';
 import type { RunRecord, TrialRecord } from '../../core/run/journal';
 import { scoreText as score } from '../../core/scoreText';
 import { countsText, statusCounts } from '../../core/summary';
-import { journalRunsOf } from '../journalCache';
+import { journalRunsOf } from '../../core/run/journalCache';
 import type { ExperimentsTree } from '../experimentsTree';
 import { isLoopTask, packDirOf } from './loopTask';
 

@@ -7,7 +7,7 @@ import { runningBest } from '../../core/results/export';
 import type { ResultsLog, Run } from '../../core/results/model';
 import { scoreText as fmt } from '../../core/scoreText';
 import { countsText, statusCounts } from '../../core/summary';
-import type { PackInfo } from './packInfo';
+import type { PackInfo } from '../../core/packInfo';
 
 export type PackState = 'valid' | 'warnings' | 'errors' | 'running' | 'unknown';
 
