@@ -30,6 +30,7 @@ import { PackDecorations } from './packDecorations';
 import { PackIndex } from './packIndex';
 import { pickPack } from './packPicker';
 import { pythonExtensionInterpreters } from './python';
+import { Config } from './config';
 import { requireTrust } from './trust';
 
 let client: LanguageClient | undefined;
@@ -152,7 +153,7 @@ export function start(context: vscode.ExtensionContext): Features {
     watcher.onDidDelete((uri) => (touched(uri), rescan())),
     watcher.onDidChange(touched),
     vscode.workspace.onDidChangeWorkspaceFolders(rescan),
-    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('autoexp.experimentsFolders') && rescan()),
+    vscode.workspace.onDidChangeConfiguration((e) => Config.experimentsFoldersChanged(e) && rescan()),
     { dispose: () => clearTimeout(timer) },
   );
 

@@ -13,15 +13,14 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { DEFAULT_EXPERIMENTS_FOLDERS } from '../core/packFormat';
+import { Config } from './config';
 import { PACKS_VALIDATED, PacksValidated, TRUST_CHANGED, type InitializationOptions, type TrustChanged } from '../shared/protocol';
 
 /** Restarts allowed before the client gives up; beyond that something is wrong in every start. */
 const MAX_RESTARTS = 5;
 
 function experimentsGlobs(): string[] {
-  const folders = vscode.workspace.getConfiguration('autoexp').get<string[]>('experimentsFolders') ?? DEFAULT_EXPERIMENTS_FOLDERS;
-  return folders.map((f) => `**/${f.replace(/^[/\\]+|[/\\]+$/g, '')}/**`);
+  return Config.experimentsFolders().map((f) => `**/${f.replace(/^[/\\]+|[/\\]+$/g, '')}/**`);
 }
 
 export function startLanguageClient(
@@ -37,7 +36,7 @@ export function startLanguageClient(
   const globs = experimentsGlobs();
   const initializationOptions: InitializationOptions = {
     trusted: vscode.workspace.isTrusted,
-    experimentsFolders: vscode.workspace.getConfiguration('autoexp').get<string[]>('experimentsFolders') ?? DEFAULT_EXPERIMENTS_FOLDERS,
+    experimentsFolders: Config.experimentsFolders(),
     templatesDir: context.asAbsolutePath('templates'),
   };
   let restarts = 0;

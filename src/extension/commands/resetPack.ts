@@ -10,7 +10,8 @@ import { holdPackForReset, runReset, type ResetHold } from '../../core/reset';
 import { restoreJournalBaseline } from '../../core/run/journalReset';
 import { planReset, type ResetPlan } from '../../core/run/resetPlan';
 import { pythonFor } from '../python';
-import { measurePack, timeoutMs } from './measurePack';
+import { Config } from '../config';
+import { measurePack } from './measurePack';
 
 /**
  * The pack's run lock, held while the reset runs: refused, with the run named, while a run holds the
@@ -51,7 +52,7 @@ export async function resetPack(pack: PackRef, log: vscode.LogOutputChannel, con
   if (!hold) return undefined;
   try {
     const run = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Autoexp: resetting ${pack.slug}` }, () =>
-      runReset(pack.dir, { python: python.command, timeoutMs: timeoutMs() }),
+      runReset(pack.dir, { python: python.command, timeoutMs: Config.trialTimeoutMs() }),
     );
     log.info(`${python.command} ${path.join(pack.slug, 'reset.py')} exited 0 in ${Math.round(run.durationMs)} ms: ${run.stdout.trim()}`);
   } catch (err) {
