@@ -14,7 +14,16 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { Config } from './config';
-import { PACKS_VALIDATED, PacksValidated, TRUST_CHANGED, type InitializationOptions, type TrustChanged } from '../shared/protocol';
+import {
+  EXPERIMENTS_FOLDERS_CHANGED,
+  PACKS_VALIDATED,
+  PacksValidated,
+  TRUST_CHANGED,
+  type ExperimentsFoldersChanged,
+  type InitializationOptions,
+  type TrustChanged,
+} from '../shared/protocol';
+import { FolderWatcher } from './folderWatcher';
 
 /** Restarts allowed before the client gives up; beyond that something is wrong in every start. */
 const MAX_RESTARTS = 5;
@@ -34,11 +43,13 @@ export function startLanguageClient(
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
   };
   const globs = experimentsGlobs();
-  const initializationOptions: InitializationOptions = {
+  const watcher = new FolderWatcher(globs);
+  // A function, so a server restarted after a crash starts with the settings of that moment.
+  const initializationOptions = (): InitializationOptions => ({
     trusted: vscode.workspace.isTrusted,
     experimentsFolders: Config.experimentsFolders(),
     templatesDir: context.asAbsolutePath('templates'),
-  };
+  });
   let restarts = 0;
   let told = false;
   const errorHandler: ErrorHandler = {
@@ -59,7 +70,7 @@ export function startLanguageClient(
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: globs.map((pattern) => ({ scheme: 'file', pattern })),
-    synchronize: { fileEvents: globs.map((g) => vscode.workspace.createFileSystemWatcher(g)) },
+    synchronize: { fileEvents: watcher },
     initializationOptions,
     outputChannel: log,
     errorHandler,
@@ -71,9 +82,17 @@ export function startLanguageClient(
     else log.warn(`dropped a malformed ${PACKS_VALIDATED} message`);
   });
   context.subscriptions.push(
+    watcher,
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       const message: TrustChanged = { trusted: true };
       void client.sendNotification(TRUST_CHANGED, message);
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!Config.experimentsFoldersChanged(e)) return;
+      watcher.watch(experimentsGlobs());
+      const message: ExperimentsFoldersChanged = { experimentsFolders: Config.experimentsFolders() };
+      // A server that is not running gets the new folders in its initializationOptions when it starts.
+      if (client.isRunning()) void client.sendNotification(EXPERIMENTS_FOLDERS_CHANGED, message);
     }),
   );
   return client;

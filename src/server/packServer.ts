@@ -19,6 +19,8 @@ import { DEFAULT_EXPERIMENTS_FOLDERS } from '../core/packFormat';
 import { findingCounts } from '../core/summary';
 import { validatePack } from '../core/validation/validate';
 import {
+  EXPERIMENTS_FOLDERS_CHANGED,
+  ExperimentsFoldersChanged,
   InitializationOptions,
   PACKS_VALIDATED,
   TRUST_CHANGED,
@@ -93,6 +95,13 @@ export class PackServer {
       if (!parsed.success) return c.console.warn(`ignored a malformed ${TRUST_CHANGED} notification`);
       this.options.trusted = parsed.data.trusted;
       for (const dir of this.packs.keys()) this.schedule(dir, 0);
+    });
+    c.onNotification(EXPERIMENTS_FOLDERS_CHANGED, (raw) => {
+      const parsed = ExperimentsFoldersChanged.safeParse(raw);
+      if (!parsed.success) return c.console.warn(`ignored a malformed ${EXPERIMENTS_FOLDERS_CHANGED} notification`);
+      this.options.experimentsFolders = parsed.data.experimentsFolders;
+      // Packs of the new folders get diagnostics; those of folders no longer listed have theirs cleared.
+      this.scheduleRediscover();
     });
     c.onRequest(VALIDATE_ALL, async (): Promise<ValidateAllResult> => {
       const started = performance.now();
