@@ -16,11 +16,10 @@ import { Config } from '../config';
 import { journalRunsOf } from '../../core/run/journalCache';
 import { pythonFor } from '../python';
 import { requireTrust } from '../trust';
-import { trialRefOf } from './showTrialDiff';
+import type { TrialRef } from '../commands/args';
 import { snapshotUri } from './snapshotContent';
 
-export async function reconstructDiff(arg: unknown): Promise<boolean> {
-  const ref = trialRefOf(arg);
+export async function reconstructDiff(ref: TrialRef | undefined): Promise<boolean> {
   if (!ref || !requireTrust('Reconstruct Diff')) return false;
   const { packDir, resultsLine } = ref;
   const slug = path.basename(packDir);
