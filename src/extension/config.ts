@@ -18,6 +18,8 @@ function read<T>(key: string, schema: z.ZodType<T>, fallback: T, resource?: vsco
 export const Config = {
   /** Folder paths that hold packs, matched at any depth of the workspace. */
   experimentsFolders: (): string[] => read('experimentsFolders', z.array(z.string()), [...DEFAULT_EXPERIMENTS_FOLDERS]),
+  /** Globs for the files of those folders, at any depth, for file watchers and document selectors. */
+  experimentsGlobs: (): string[] => Config.experimentsFolders().map((f) => `**/${f.replace(/^[/\\]+|[/\\]+$/g, '')}/**`),
   /** Undefined: the Python extension's interpreter, then PATH. */
   pythonPath: (resource?: vscode.Uri): string | undefined => read('pythonPath', z.string(), '', resource).trim() || undefined,
   trialTimeoutSeconds: (resource?: vscode.Uri): number => read('trialTimeoutSeconds', z.number().positive(), DEFAULT_TIMEOUT_SECONDS, resource),

@@ -21,6 +21,7 @@ import { PackDecorations } from './packDecorations';
 import { PackIndex } from './packIndex';
 import { pythonExtensionInterpreters } from './python';
 import { Config } from './config';
+import { FolderWatcher } from './folderWatcher';
 
 let client: LanguageClient | undefined;
 
@@ -63,8 +64,9 @@ export function start(context: vscode.ExtensionContext): Features {
     journalWatcher.onDidCreate(() => lenses.refresh()),
   );
 
-  // Packs come and go: re-scan. A file inside a pack changes: redraw only that pack.
-  const watcher = vscode.workspace.createFileSystemWatcher('**/atris/experiments/**');
+  // Packs come and go: re-scan. A file inside a pack changes: redraw only that pack. The folders
+  // watched are the configured ones, and follow the setting.
+  const watcher = new FolderWatcher(Config.experimentsGlobs());
   let timer: NodeJS.Timeout | undefined;
   const rescan = () => {
     clearTimeout(timer);
@@ -80,7 +82,11 @@ export function start(context: vscode.ExtensionContext): Features {
     watcher.onDidDelete((uri) => (touched(uri), rescan())),
     watcher.onDidChange(touched),
     vscode.workspace.onDidChangeWorkspaceFolders(rescan),
-    vscode.workspace.onDidChangeConfiguration((e) => Config.experimentsFoldersChanged(e) && rescan()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!Config.experimentsFoldersChanged(e)) return;
+      watcher.watch(Config.experimentsGlobs());
+      rescan();
+    }),
     { dispose: () => clearTimeout(timer) },
   );
 

@@ -28,10 +28,6 @@ import { FolderWatcher } from './folderWatcher';
 /** Restarts allowed before the client gives up; beyond that something is wrong in every start. */
 const MAX_RESTARTS = 5;
 
-function experimentsGlobs(): string[] {
-  return Config.experimentsFolders().map((f) => `**/${f.replace(/^[/\\]+|[/\\]+$/g, '')}/**`);
-}
-
 export function startLanguageClient(
   context: vscode.ExtensionContext,
   log: vscode.LogOutputChannel,
@@ -42,7 +38,7 @@ export function startLanguageClient(
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
   };
-  const globs = experimentsGlobs();
+  const globs = Config.experimentsGlobs();
   const watcher = new FolderWatcher(globs);
   // A function, so a server restarted after a crash starts with the settings of that moment.
   const initializationOptions = (): InitializationOptions => ({
@@ -89,7 +85,7 @@ export function startLanguageClient(
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!Config.experimentsFoldersChanged(e)) return;
-      watcher.watch(experimentsGlobs());
+      watcher.watch(Config.experimentsGlobs());
       const message: ExperimentsFoldersChanged = { experimentsFolders: Config.experimentsFolders() };
       // A server that is not running gets the new folders in its initializationOptions when it starts.
       if (client.isRunning()) void client.sendNotification(EXPERIMENTS_FOLDERS_CHANGED, message);
