@@ -40,6 +40,7 @@ const hasProc = (() => {
     readFileSync('/proc/self/stat');
     return true;
   } catch {
+    // Whatever the reason, there is no /proc to read here (not Linux, or a sandbox without it).
     return false;
   }
 })();

@@ -75,6 +75,7 @@ export class RunProcesses {
       this.watchdog.unref();
       (this.watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
     } catch {
+      // As above: no watchdog, and the next start's recovery is the safety net.
       this.watchdog = undefined;
     }
   }

@@ -30,6 +30,7 @@ function sizeOrInfinity(listing: PackListing, name: string): number {
   try {
     return listing.size(name);
   } catch {
+    // A results.tsv that cannot be sized cannot be read either; its reading reports why (extendedRules).
     return Infinity;
   }
 }
