@@ -1,6 +1,7 @@
 // Bundles every entry point with esbuild. `--watch` keeps rebuilding; `--production` minifies.
 import * as esbuild from 'esbuild';
 import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -15,6 +16,23 @@ const cliCommandsApart = {
   name: 'cli-commands-apart',
   setup(build) {
     build.onResolve({ filter: /^(\.\/commands\/index|simple-git)$/ }, () => ({ path: './cli-commands.cjs', external: true }));
+  },
+};
+
+/**
+ * Python the core hands to pack scripts lives in .py files. Under tsx a small module reads each from
+ * disk; in the bundles that module becomes an import of the file through esbuild's text loader, so the
+ * text is inlined and nothing beside the bundle is read at run time.
+ */
+const TEXT_MODULES = { 'shimText.ts': { name: 'SHIM_PY', file: './shim.py' } };
+const pythonText = {
+  name: 'python-text',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/]core[\\/]run[\\/]\w+Text\.ts$/ }, (args) => {
+      const text = TEXT_MODULES[path.basename(args.path)];
+      if (!text) return undefined;
+      return { contents: `export { default as ${text.name} } from ${JSON.stringify(text.file)};`, loader: 'ts', resolveDir: path.dirname(args.path) };
+    });
   },
 };
 
@@ -43,7 +61,8 @@ const contexts = await Promise.all(
       sourcemap: production ? false : 'linked',
       minify: production,
       external: e.external ?? [],
-      plugins: e.plugins ?? [],
+      plugins: [pythonText, ...(e.plugins ?? [])],
+      loader: { '.py': 'text' },
       banner: e.banner ? { js: e.banner } : undefined,
       define: { AUTOEXP_VERSION: JSON.stringify(version) },
       logLevel: 'warning',

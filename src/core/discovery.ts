@@ -31,7 +31,7 @@ export interface ExperimentsFolder {
 const SKIPPED_DIRS = new Set(['node_modules', '__pycache__', '.autoexp']);
 const MAX_DEPTH = 8;
 
-/** The entries of `dir` by code point; none when it cannot be read. */
+/** The entries of `dir` by code point; none when it cannot be read: the search of a workspace goes on past a folder it may not list. */
 async function childEntries(dir: string): Promise<Dirent[]> {
   try {
     return (await fs.readdir(dir, { withFileTypes: true })).sort((x, y) => byCodePoint(x.name, y.name));

@@ -4,6 +4,7 @@
  */
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { oneLine } from './errors';
 
 const roots = new Map<string, string | undefined>();
 
@@ -18,27 +19,40 @@ export function findRepoRoot(start: string): string | undefined {
   return root;
 }
 
-/** The commit HEAD points at, read from .git files; undefined for an unborn branch or a worktree we cannot read. */
-async function headCommit(repo: string): Promise<string | undefined> {
-  const gitDir = path.join(repo, '.git');
+/** A file that is not there: no such file, or `.git` is a file (a worktree's) and not a folder. */
+const isAbsent = (err: unknown) => ['ENOENT', 'ENOTDIR'].includes((err as NodeJS.ErrnoException).code ?? '');
+
+/** The text of a file under .git, or undefined when it is absent; any other failure is thrown. */
+async function readGitFile(file: string): Promise<string | undefined> {
   try {
-    const head = (await fs.readFile(path.join(gitDir, 'HEAD'), 'utf8')).trim();
-    if (!head.startsWith('ref: ')) return head;
-    const ref = head.slice(5);
-    try {
-      return (await fs.readFile(path.join(gitDir, ref), 'utf8')).trim();
-    } catch {
-      const packed = await fs.readFile(path.join(gitDir, 'packed-refs'), 'utf8');
-      return packed.split('\n').find((l) => l.endsWith(` ${ref}`))?.split(' ')[0];
-    }
-  } catch {
-    return undefined;
+    return await fs.readFile(file, 'utf8');
+  } catch (err) {
+    if (isAbsent(err)) return undefined;
+    throw err;
   }
 }
 
+/** The commit HEAD points at, read from .git files; undefined for an unborn branch or a worktree's `.git` file. */
+async function headCommit(repo: string): Promise<string | undefined> {
+  const gitDir = path.join(repo, '.git');
+  const head = (await readGitFile(path.join(gitDir, 'HEAD')))?.trim();
+  if (head === undefined || !head.startsWith('ref: ')) return head;
+  const ref = head.slice(5);
+  const loose = await readGitFile(path.join(gitDir, ref));
+  if (loose !== undefined) return loose.trim();
+  const packed = await readGitFile(path.join(gitDir, 'packed-refs'));
+  return packed?.split('\n').find((l) => l.endsWith(` ${ref}`))?.split(' ')[0];
+}
+
+/** What git says (in the C locale) of a path HEAD does not hold: not committed, not a failure. */
+const NOT_IN_HEAD = /exists on disk, but not in|does not exist in/;
+
 const cache = new Map<string, string | null>();
 
-/** The file's text at HEAD, or undefined when it is not committed (or there is no repository). */
+/**
+ * The file's text at HEAD, or undefined when it is not committed (or there is no repository). A git
+ * that fails otherwise (not installed, a repository it refuses) is thrown, for the caller to report.
+ */
 export async function committedText(file: string): Promise<string | undefined> {
   const repo = findRepoRoot(path.dirname(file));
   if (!repo) return undefined;
@@ -47,11 +61,12 @@ export async function committedText(file: string): Promise<string | undefined> {
   const rel = path.relative(repo, file).split(path.sep).join('/');
   const key = `${commit}:${repo}:${rel}`;
   if (!cache.has(key)) {
+    // Loaded on first use: most validations never reach git.
+    const { simpleGit } = await import('simple-git');
     try {
-      // Loaded on first use: most validations never reach git.
-      const { simpleGit } = await import('simple-git');
-      cache.set(key, await simpleGit(repo).show([`HEAD:${rel}`]));
-    } catch {
+      cache.set(key, await simpleGit(repo).env({ ...process.env, LC_ALL: 'C' }).show([`HEAD:${rel}`]));
+    } catch (err) {
+      if (!NOT_IN_HEAD.test(oneLine(err))) throw err;
       cache.set(key, null);
     }
   }

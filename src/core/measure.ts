@@ -55,7 +55,8 @@ export function readMeasureOutput(run: Pick<RunResult, 'stdout' | 'stderr' | 'ex
   let value: unknown;
   try {
     value = JSON.parse(line);
-  } catch {
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
     return fail('not-json', `${script}: last output line is not JSON: ${clip(line)}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {

@@ -7,6 +7,7 @@
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
 import { isGroupRunning } from './processTable';
+import { isGone } from './fsErrors';
 
 export interface RunOptions {
   cwd: string;
@@ -54,8 +55,8 @@ export function killAllTreesNow(): void {
 export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pgid, signal);
-  } catch {
-    // Gone meanwhile.
+  } catch (err) {
+    if (!isGone(err)) throw err; // gone meanwhile is what a group that ended on its own looks like
   }
 }
 

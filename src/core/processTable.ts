@@ -6,6 +6,7 @@
  * unknown and a pid is all there is.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { errorCode, isGone, isMissing } from './fsErrors';
 
 /** A process as a journal or a lock records it. */
 export interface ProcessId {
@@ -24,8 +25,10 @@ function readStat(pid: number | string): Stat | undefined {
   let text: string;
   try {
     text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined;
+  } catch (err) {
+    // The process is gone (or there is no /proc: not Linux).
+    if (isMissing(err) || isGone(err)) return undefined;
+    throw err;
   }
   // The command name (field 2) is in parentheses and may hold spaces or parentheses itself.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
@@ -37,6 +40,7 @@ const hasProc = (() => {
     readFileSync('/proc/self/stat');
     return true;
   } catch {
+    // Whatever the reason, there is no /proc to read here (not Linux, or a sandbox without it).
     return false;
   }
 })();
@@ -78,8 +82,10 @@ export function isSameProcess(id: ProcessId): boolean {
 export function isGroupRunning(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
-  } catch {
-    return false;
+  } catch (err) {
+    // EPERM: the group id is now another user's, so none of our processes is left in it.
+    if (isGone(err) || errorCode(err) === 'EPERM') return false;
+    throw err;
   }
   if (!hasProc) return true;
   return livePids().some((pid) => {
@@ -91,8 +97,9 @@ export function isGroupRunning(pgid: number): boolean {
 function livePids(): number[] {
   try {
     return readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number);
-  } catch {
-    return [];
+  } catch (err) {
+    if (isMissing(err)) return []; // not Linux
+    throw err;
   }
 }
 
@@ -109,8 +116,10 @@ export function processesWithEnv(name: string, value: string): number[] {
     let environ: Buffer;
     try {
       environ = readFileSync(`/proc/${pid}/environ`);
-    } catch {
-      continue;
+    } catch (err) {
+      // Gone since the listing, or another user's process: not one of the run's.
+      if (isMissing(err) || isGone(err) || errorCode(err) === 'EACCES') continue;
+      throw err;
     }
     // A leading NUL so the first variable matches like the others.
     if (Buffer.concat([Buffer.from([0]), environ]).includes(entry) && isProcessRunning(pid)) found.push(pid);

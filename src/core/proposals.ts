@@ -2,13 +2,15 @@
 import { existsSync, promises as fs, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from './errors';
+import { isMissing } from './fsErrors';
 
 export async function listProposals(packDir: string): Promise<string[]> {
   try {
     const entries = await fs.readdir(path.join(packDir, 'proposals'), { withFileTypes: true });
     return entries.filter((e) => e.isFile() && e.name.endsWith('.py')).map((e) => e.name).sort();
-  } catch {
-    return [];
+  } catch (err) {
+    if (isMissing(err)) return []; // proposals/ is optional
+    throw err;
   }
 }
 

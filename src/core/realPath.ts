@@ -11,6 +11,7 @@ export function realPath(file: string): string {
   try {
     return realpathSync.native(absolute);
   } catch {
+    // Not there yet, a link loop, a folder we may not search: named as given, so it still compares equal to itself.
     return absolute;
   }
 }

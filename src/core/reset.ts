@@ -6,6 +6,7 @@ import { runProcess, type RunResult } from './process';
 import { journalRoot, newRunId } from './run/journal';
 import { acquireLock } from './run/lock';
 import { describeRecovery, recoverInterrupted } from './run/recovery';
+import { isMissing } from './fsErrors';
 
 export interface ResetOptions {
   python: string;
@@ -19,7 +20,8 @@ export async function runReset(packDir: string, options: ResetOptions): Promise<
   const script = path.join(packDir, 'reset.py');
   try {
     await fs.access(script);
-  } catch {
+  } catch (err) {
+    if (!isMissing(err)) throw err;
     throw new UserError(`${script}: not found; this pack has no reset.py to restore its target`);
   }
   const run = await runProcess(options.python, [script], {

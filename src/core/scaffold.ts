@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from './errors';
 import { slugProblem } from './packFormat';
+import { isMissing } from './fsErrors';
 
 const TEXT_FILE = /\.(md|py|txt|tsv|json|toml|ya?ml)$/i;
 const SLUG_TOKEN = /\{\{slug\}\}/g;
@@ -29,7 +30,8 @@ export async function createPack({ experimentsDir, slug, templateDir }: NewPackO
   if (await packExists(experimentsDir, slug)) throw new UserError(`${target}: already exists; choose another slug`);
   try {
     await fs.access(path.join(templateDir, 'program.md'));
-  } catch {
+  } catch (err) {
+    if (!isMissing(err)) throw err;
     throw new UserError(`${templateDir}: pack template not found (the installation is incomplete)`);
   }
   await fs.mkdir(experimentsDir, { recursive: true });

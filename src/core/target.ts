@@ -5,6 +5,8 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { errorCode, isMissing } from './fsErrors';
+import { oneLine } from './errors';
 
 export type TargetResolution =
   | { kind: 'candidate'; path: string; others: string[] }
@@ -19,8 +21,9 @@ export async function resolveTarget(packDir: string): Promise<TargetResolution> 
   let loop: string;
   try {
     loop = await fs.readFile(path.join(packDir, 'loop.py'), 'utf8');
-  } catch {
-    return { kind: 'unknown', reason: 'no candidate.* file in the pack and no loop.py to read DEFAULT_TARGET from' };
+  } catch (err) {
+    if (isMissing(err)) return { kind: 'unknown', reason: 'no candidate.* file in the pack and no loop.py to read DEFAULT_TARGET from' };
+    return { kind: 'unknown', reason: `no candidate.* file in the pack, and loop.py cannot be read (${errorCode(err) ?? oneLine(err)})` };
   }
   const found = defaultTargetFromLoop(loop, path.join(packDir, 'loop.py'));
   if ('path' in found) return { kind: 'loop-default', path: found.path, expression: found.expression };
@@ -34,8 +37,9 @@ export async function candidateFiles(packDir: string): Promise<string[]> {
       .filter((e) => e.isFile() && /^candidate\.[^.]+/.test(e.name))
       .map((e) => e.name)
       .sort();
-  } catch {
-    return [];
+  } catch (err) {
+    if (isMissing(err)) return [];
+    throw err;
   }
 }
 

@@ -20,6 +20,7 @@ export class ExperimentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
   readonly onDidChangeTreeData = this.changed.event;
   private readonly infos = new Map<string, Promise<PackInfo>>();
   private readonly running = new Set<string>();
+  /** The target's score from the last Measure or Reset, shown as "now" on the pack. */
   private readonly measured = new Map<string, number>();
   private readonly disposables: vscode.Disposable[] = [];
   /**
@@ -88,7 +89,6 @@ export class ExperimentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
     this.invalidate(packDir);
   }
 
-  /** The target's score from the last Measure or Reset, shown as "now" on the pack. */
   /** The target's score from a Measure or Reset; undefined forgets it (a run changed the target since). */
   setMeasured(packDir: string, score: number | undefined): void {
     if (score === undefined) this.measured.delete(packDir);

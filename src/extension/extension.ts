@@ -33,6 +33,7 @@ export interface Features {
 
 export function start(context: vscode.ExtensionContext): Features {
   const log = vscode.window.createOutputChannel('Autoexp', { log: true });
+  pythonExtensionInterpreters.log = log;
   const index = new PackIndex(log);
   const decorations = new PackDecorations();
   const tree = new ExperimentsTree(index, decorations);

@@ -4,6 +4,7 @@
  */
 import { PythonExtension } from '@vscode/python-extension';
 import * as vscode from 'vscode';
+import { oneLine } from '../core/errors';
 import { resolvePython, type PythonChoice } from '../core/python';
 import { Config } from './config';
 
@@ -16,6 +17,8 @@ class PythonExtensionInterpreters implements vscode.Disposable {
   private api: Promise<PythonExtension> | undefined;
   private readonly byFolder = new Map<string, Promise<string | undefined>>();
   private subscription: vscode.Disposable | undefined;
+  /** The Autoexp output channel, once the extension has made it: where the Python extension's failures go. */
+  log: vscode.LogOutputChannel | undefined;
 
   interpreter(resource?: vscode.Uri): Promise<string | undefined> {
     const folder = resource ? vscode.workspace.getWorkspaceFolder(resource) : undefined;
@@ -38,7 +41,8 @@ class PythonExtensionInterpreters implements vscode.Disposable {
       const active = api.environments.getActiveEnvironmentPath(resource);
       const resolved = await api.environments.resolveEnvironment(active);
       return resolved?.executable.uri?.fsPath ?? active.path;
-    } catch {
+    } catch (err) {
+      this.log?.warn(`the Python extension could not name its interpreter: ${oneLine(err)}`);
       return undefined;
     }
   }
@@ -51,8 +55,9 @@ class PythonExtensionInterpreters implements vscode.Disposable {
     });
     try {
       return await this.api;
-    } catch {
+    } catch (err) {
       this.api = undefined;
+      this.log?.debug(`no Python extension: ${oneLine(err)}`);
       return undefined;
     }
   }
@@ -74,8 +79,9 @@ export async function pythonFor(resource?: vscode.Uri): Promise<PythonChoice> {
   if (fromExtension) {
     try {
       return await resolvePython(fromExtension);
-    } catch {
+    } catch (err) {
       // The Python extension points at an interpreter that does not start: fall back to PATH.
+      pythonExtensionInterpreters.log?.warn(`the Python extension's interpreter ${fromExtension} does not start (${oneLine(err)}); using python3 or python`);
     }
   }
   return resolvePython();

@@ -12,8 +12,10 @@ export function toPath(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;
   try {
     return fileURLToPath(uri);
-  } catch {
-    return undefined;
+  } catch (err) {
+    // A file: URI that names no local path (a host, an encoded slash).
+    if (err instanceof TypeError) return undefined;
+    throw err;
   }
 }
 

@@ -15,6 +15,7 @@ import {
 import { CANONICAL_HEADER, RESULTS_MAX_BYTES, isValidSlug } from '../core/packFormat';
 import { FixData } from '../shared/protocol';
 import { SOURCE, toUri } from './diagnostics';
+import { unlessMissing } from '../core/fsErrors';
 
 /** A split leaves room to grow: the kept rows fill at most three quarters of the limit. */
 const KEEP_BYTES = Math.floor(RESULTS_MAX_BYTES * 0.75);
@@ -24,11 +25,7 @@ type Overlay = (file: string) => string | undefined;
 function readText(file: string, overlay: Overlay): string | undefined {
   const open = overlay(file);
   if (open !== undefined) return open;
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  return unlessMissing(() => readFileSync(file, 'utf8'));
 }
 
 function insertAt(uri: string, line: number, character: number, text: string): TextDocumentEdit {

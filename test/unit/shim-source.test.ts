@@ -1,10 +1,11 @@
 /**
- * The pack engine's Python shim on its own, with real Python: it writes the JSON json.dumps would,
- * reads its config from a Python literal whatever a path holds, runs the proposal as python would, and
- * keeps its own bytecode cached even where the user turned caching off.
+ * The pack engine's Python shim on its own, with real Python: it compiles, it writes the JSON json.dumps
+ * would, reads its config from a Python literal whatever a path holds, runs the proposal as python would,
+ * keeps its own bytecode cached even where the user turned caching off, and fails a trial with the exit
+ * codes TypeScript hands it.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
@@ -12,8 +13,8 @@ import { GuardServer } from '../../src/core/run/guard/guardServer';
 import { RepoGuard } from '../../src/core/run/guard/repoGuard';
 import { foldJournal } from '../../src/core/run/journal';
 import { SnapshotStore } from '../../src/core/run/snapshots';
-import { pythonLiteral, SHIM_MODULE, SHIM_MODULE_NAME, shimStub } from '../../src/core/run/shimSource';
-import { tempDir, writeTree } from './helpers';
+import { pythonLiteral, SHIM_EXITS, SHIM_MODULE, SHIM_MODULE_NAME, shimStub, type ShimConfig } from '../../src/core/run/shimSource';
+import { REPO_ROOT, tempDir, writeTree } from './helpers';
 
 function python(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}) {
   const r = spawnSync('python3', args, { encoding: 'utf8', ...options, env: { ...process.env, ...options.env } });
@@ -38,6 +39,29 @@ function shimFolder(): string {
   writeFileSync(path.join(dir, `${SHIM_MODULE_NAME}.py`), SHIM_MODULE);
   return dir;
 }
+
+/** For the trials that must fail: the exit code and what was said, whatever they are. */
+function pythonStatus(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): SpawnSyncReturns<string> {
+  return spawnSync('python3', args, { encoding: 'utf8', ...options, env: { ...process.env, ...options.env } });
+}
+
+const SHIM_FILE = path.join(REPO_ROOT, 'src', 'core', 'run', 'shim.py');
+
+describe('the shim is a Python file', () => {
+  test('it compiles with py_compile, and SHIM_MODULE is that file as it is', () => {
+    const cfile = path.join(tempDir('autoexp-shim-'), 'shim.pyc');
+    python(['-c', 'import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)', SHIM_FILE, cfile]);
+    assert.ok(existsSync(cfile));
+    assert.equal(SHIM_MODULE, readFileSync(SHIM_FILE, 'utf8'));
+  });
+
+  test('it holds no exit code of its own: every os._exit takes the proposal\'s code or one from its config', () => {
+    const exits = [...SHIM_MODULE.matchAll(/os\._exit\(([^)]*)\)/g)].map((m) => m[1]);
+    assert.ok(exits.length >= 4, `expected the shim's exits, found ${exits.length}`);
+    for (const arg of exits) assert.match(arg, /^(code|CONFIG\["exits"\]\["\w+"\])$/);
+    assert.doesNotMatch(SHIM_MODULE, /\bexit\(\s*\d/);
+  });
+});
 
 const ODD = ['plain', 'a "quoted" name', 'back\\slash', 'tab\there', 'line\nbreak', 'del\u007f', 'cr\r bs\b ff\f soh\u0001', 'café', '日本', 'emoji 🧪', '\u2028'];
 
@@ -114,5 +138,80 @@ describe('one trial through the stub', () => {
     assert.ok(existsSync(path.join(dir, '__pycache__')), 'the shim module\'s bytecode is cached in the shim folder');
     assert.match(readdirSync(path.join(dir, '__pycache__')).join(), /^autoexp_shim\.[\w-]+\.pyc$/);
     assert.ok(!existsSync(path.join(pack, 'proposals', '__pycache__')), 'the user\'s setting still holds for everything else');
+  });
+});
+
+/** A pack with a target, and a stub for `proposal` (written under proposals/) ready to run. */
+function trialSetup(proposal: string, overrides: Partial<ShimConfig> = {}) {
+  const root = tempDir();
+  const pack = path.join(root, 'pack');
+  const target = path.join(pack, 'candidate.txt');
+  writeTree(pack, { 'candidate.txt': 'before\n', 'proposals/p.py': proposal });
+  const journal = path.join(root, '.autoexp', 'journal.jsonl');
+  const snapshots = path.join(root, '.autoexp', 'snapshots');
+  mkdirSync(snapshots, { recursive: true });
+  writeFileSync(journal, `${JSON.stringify({ type: 'run-start', run: 'r1', pack, slug: 'pack', engine: 'pack', proposals: ['p.py'], target, pid: 1, at: 'now' })}\n`);
+  const dir = shimFolder();
+  const config: ShimConfig = { real: path.join(pack, 'proposals', 'p.py'), journal, snapshots, run: 'r1', trial: 1, pack, target, timeoutSeconds: 30, guard: path.join(dir, 'guard.sock'), ...overrides };
+  const stub = path.join(dir, '1', 'p.py');
+  mkdirSync(path.dirname(stub));
+  writeFileSync(stub, shimStub(config, dir));
+  return { root, pack, target, journal, snapshots, dir, stub, config };
+}
+
+describe('a failed trial ends with the exit code TypeScript gave the shim', () => {
+  test('no guard to answer: SHIM_EXITS.guard, said on stdout, and the target untouched', () => {
+    const t = trialSetup('import os\nopen(os.environ["EXPERIMENT_TARGET"], "w").write("after\\n")\n');
+    const r = pythonStatus([t.stub], { cwd: t.pack, env: { EXPERIMENT_TARGET: t.target } });
+    assert.equal(r.status, SHIM_EXITS.guard, r.stderr);
+    assert.match(r.stdout, /^the guard could not check the repository: /);
+    assert.equal(readFileSync(t.target, 'utf8'), 'before\n');
+  });
+
+  test('the code is data: main() called with other exit codes uses those', () => {
+    const t = trialSetup('pass\n');
+    const config = { ...t.config, exits: { ...SHIM_EXITS, guard: 77 } };
+    const r = pythonStatus(['-c', `import sys; sys.path.insert(0, ${JSON.stringify(t.dir)}); import ${SHIM_MODULE_NAME}; ${SHIM_MODULE_NAME}.main(${pythonLiteral(config)})`], { cwd: t.pack, env: { EXPERIMENT_TARGET: t.target } });
+    assert.equal(r.status, 77, r.stderr);
+  });
+
+  test('a proposal past its time: SHIM_EXITS.timeout, the candidate recorded, no exit code', async () => {
+    const t = trialSetup('import os, time\nopen(os.environ["EXPERIMENT_TARGET"], "w").write("half\\n")\ntime.sleep(30)\n', { timeoutSeconds: 0.3 });
+    const guard = await RepoGuard.open({ pack: t.pack, target: t.target, store: new SnapshotStore(t.root), id: 'r1' });
+    const server = await GuardServer.listen(guard, t.config.guard);
+    let error: Error | undefined;
+    try {
+      await pythonAsync([t.stub], { cwd: t.pack, env: { EXPERIMENT_TARGET: t.target } });
+    } catch (e) {
+      error = e as Error;
+    } finally {
+      await server.close();
+      guard.dispose();
+    }
+    assert.match(String(error?.message), new RegExp(`^exit ${SHIM_EXITS.timeout}: timeout: the proposal ran past 0.3 s and was stopped`));
+    const trial = foldJournal(readFileSync(t.journal, 'utf8')).runs[0].trials[0];
+    assert.equal(trial.proposalExitCode, null);
+    assert.equal(readFileSync(path.join(t.snapshots, trial.candidate!), 'utf8'), 'half\n');
+  });
+
+  test('a proposal that writes beside its target: SHIM_EXITS.touched, both put back, the path in the journal', async () => {
+    const t = trialSetup('import os\nopen(os.environ["EXPERIMENT_TARGET"], "w").write("after\\n")\nopen(os.path.join(os.path.dirname(os.environ["EXPERIMENT_TARGET"]), "program.md"), "w").write("forged\\n")\n');
+    writeFileSync(path.join(t.pack, 'program.md'), 'brief\n');
+    const guard = await RepoGuard.open({ pack: t.pack, target: t.target, store: new SnapshotStore(t.root), id: 'r1' });
+    const server = await GuardServer.listen(guard, t.config.guard);
+    let error: Error | undefined;
+    try {
+      await pythonAsync([t.stub], { cwd: t.pack, env: { EXPERIMENT_TARGET: t.target } });
+    } catch (e) {
+      error = e as Error;
+    } finally {
+      await server.close();
+      guard.dispose();
+    }
+    assert.match(String(error?.message), new RegExp(`^exit ${SHIM_EXITS.touched}: `));
+    assert.equal(readFileSync(t.target, 'utf8'), 'before\n');
+    assert.equal(readFileSync(path.join(t.pack, 'program.md'), 'utf8'), 'brief\n');
+    const trial = foldJournal(readFileSync(t.journal, 'utf8')).runs[0].trials[0];
+    assert.deepEqual(trial.touched, [path.join(t.pack, 'program.md')]);
   });
 });

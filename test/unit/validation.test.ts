@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { findExperimentsFolders, listExperimentsFolder, packsToValidate, referencePacks } from '../../src/core/discovery';
 import { byCodePoint } from '../../src/core/folderEntries';
 import { lineCrossingByteLimit } from '../../src/core/validation/referenceRules';
-import { referenceReport, validatePack, validatePacks } from '../../src/core/validation/validate';
+import { APPEND_ONLY_UNCHECKED_RULE, referenceReport, validatePack, validatePacks } from '../../src/core/validation/validate';
 import { packFiles, tempDir, writeTree } from './helpers';
 
 async function findingsOf(files: Record<string, string>, slug = 'demo') {
@@ -186,5 +187,43 @@ describe('links, odd files and code point order', () => {
       report.findings.map((f) => [f.rule, f.message, f.line]),
       [['program-unreadable', 'demo: program.md is not UTF-8 text: byte 0xed on line 3 (offset 18); save it as UTF-8', 3]],
     );
+  });
+});
+
+describe('the append-only check when git fails', () => {
+  const gitRepo = (root: string) => {
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: root, stdio: 'pipe' });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'log');
+  };
+
+  test('a results.tsv git does not hold yet is not a failure: no finding', async () => {
+    const root = tempDir();
+    writeTree(root, { 'README.md': 'x\n' });
+    gitRepo(root);
+    const dir = writeTree(path.join(root, 'atris', 'experiments', 'demo'), packFiles(''));
+    const report = await validatePack({ dir, slug: 'demo', kind: 'pack', experimentsDir: path.dirname(dir) }, { extended: true, git: true });
+    assert.deepEqual(report.findings.filter((f) => f.rule.startsWith('results-append-only')), []);
+  });
+
+  test('a git that cannot run is said, not taken for a log that passed the check', async () => {
+    const root = tempDir();
+    const dir = writeTree(path.join(root, 'atris', 'experiments', 'demo'), packFiles(''));
+    gitRepo(root);
+    // As on a machine without git: HEAD is read from .git's files, but no git process starts.
+    const pathBefore = process.env.PATH;
+    process.env.PATH = path.join(root, 'no-such-bin');
+    let report;
+    try {
+      report = await validatePack({ dir, slug: 'demo', kind: 'pack', experimentsDir: path.dirname(dir) }, { extended: true, git: true });
+    } finally {
+      process.env.PATH = pathBefore;
+    }
+    const unchecked = report.findings.filter((f) => f.rule === APPEND_ONLY_UNCHECKED_RULE);
+    assert.equal(unchecked.length, 1, JSON.stringify(report.findings));
+    assert.match(unchecked[0].message, /^demo: results\.tsv was not compared with its last commit: git failed \(.+\)$/);
+    assert.equal(unchecked[0].severity, 'info');
+    assert.equal(unchecked[0].file, path.join(dir, 'results.tsv'));
   });
 });

@@ -15,6 +15,7 @@ import { lookUpTrial, parseTrialReference, type TrialReference } from '../../cor
 import { parse } from '../args';
 import type { CliIO } from '../io';
 import { packFolder } from '../packArg';
+import { isMissing } from '../../core/fsErrors';
 
 /** `autoexp diff PACK` as a user can paste it back into a shell. */
 export function seeAllCommand(pack: string): string {
@@ -25,7 +26,8 @@ export function seeAllCommand(pack: string): string {
 function snapshot(store: SnapshotStore, hash: string, what: string): Buffer {
   try {
     return store.get(hash);
-  } catch {
+  } catch (err) {
+    if (!isMissing(err)) throw err;
     throw new UserError(`${store.path(hash)}: the snapshot of ${what} is missing from the run journal`);
   }
 }

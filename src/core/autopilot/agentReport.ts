@@ -34,7 +34,8 @@ export function readAgentReport(text: string): ReadReport {
   let value: unknown;
   try {
     value = JSON.parse(line);
-  } catch {
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
     return { report: {}, problem: 'the last line starts like JSON but does not parse' };
   }
   const parsed = AgentReport.safeParse(value);

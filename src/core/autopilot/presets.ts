@@ -31,8 +31,9 @@ function jsonLines(stdout: string): Record<string, unknown>[] {
     try {
       const value = JSON.parse(line);
       if (value && typeof value === 'object' && !Array.isArray(value)) values.push(value);
-    } catch {
+    } catch (err) {
       // Not every line of a tool's output is an event.
+      if (!(err instanceof SyntaxError)) throw err;
     }
   }
   return values;

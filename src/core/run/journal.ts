@@ -6,6 +6,7 @@
 import { appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
+import { UserError, oneLine } from '../errors';
 import { findRepoRoot } from '../gitHistory';
 import type { ProcessId } from '../processTable';
 import { realPath } from '../realPath';
@@ -101,53 +102,45 @@ export const JournalEvent = z.discriminatedUnion('type', [
 export type JournalEvent = z.infer<typeof JournalEvent>;
 type EventOf<T extends JournalEvent['type']> = Extract<JournalEvent, { type: T }>;
 
-export interface TrialRecord {
-  run: string;
-  trial: number;
-  proposal: string;
-  target: string;
-  before: string;
-  candidate?: string;
-  proposalExitCode?: number | null;
-  /** How long the proposal ran. */
-  proposalMs?: number;
-  touched?: string[];
-  status?: TrialEndStatus;
-  reason?: string;
-  oldScore?: number;
-  newScore?: number;
-  payload?: Record<string, unknown>;
-  restored?: string;
-  resultsLine?: number;
-  warning?: string;
-  startedAt: string;
-  endedAt?: string;
-}
+/** A type's fields spelled out, so editors show a record's fields rather than the parts it is made of. */
+type Fields<T> = { [K in keyof T]: T[K] };
+type TrialStart = EventOf<'trial-start'>;
+type TrialApplied = EventOf<'trial-applied'>;
+type TrialEnd = EventOf<'trial-end'>;
+
+/** One trial, folded from its events (see apply() below for which field comes from which). */
+export type TrialRecord = Fields<
+  Omit<TrialStart, 'type' | 'at'> & {
+    startedAt: TrialStart['at'];
+    candidate?: TrialApplied['candidate'];
+    proposalExitCode?: TrialApplied['exitCode'];
+    /** How long the proposal ran. */
+    proposalMs?: TrialApplied['durationMs'];
+    touched?: TrialApplied['touched'];
+    endedAt?: TrialEnd['at'];
+  } & Partial<Pick<TrialEnd, 'status' | 'reason' | 'oldScore' | 'newScore' | 'payload' | 'restored' | 'resultsLine' | 'warning'>>
+>;
 
 export type AutopilotTrialRecord = Omit<EventOf<'autopilot-trial'>, 'type' | 'run' | 'session'>;
 
-export interface RunRecord {
-  id: string;
-  pack: string;
-  slug: string;
-  engine: 'pack' | 'native';
-  proposals: string[];
-  target: string;
-  pid: number;
-  startTime?: number;
-  resultsLines?: number;
-  /** The process groups it started. */
-  processes: ProcessId[];
-  startedAt: string;
-  baseline?: number;
-  trials: TrialRecord[];
-  status?: RunEndStatus;
-  message?: string;
-  best?: number;
-  endedAt?: string;
-  /** Set for a run an autopilot session drove. */
-  autopilot?: { session: string; agent: string; budgets: Record<string, number>; trials: AutopilotTrialRecord[]; sandboxes: string[] };
-}
+type RunStart = EventOf<'run-start'>;
+type RunEnd = EventOf<'run-end'>;
+type AutopilotStart = EventOf<'autopilot-start'>;
+
+/** One run, folded from its events. */
+export type RunRecord = Fields<
+  Omit<RunStart, 'type' | 'run' | 'at'> & {
+    id: RunStart['run'];
+    /** The process groups it started. */
+    processes: ProcessId[];
+    startedAt: RunStart['at'];
+    baseline?: EventOf<'baseline'>['score'];
+    trials: TrialRecord[];
+    endedAt?: RunEnd['at'];
+    /** Set for a run an autopilot session drove. */
+    autopilot?: Pick<AutopilotStart, 'session' | 'agent' | 'budgets'> & { trials: AutopilotTrialRecord[]; sandboxes: EventOf<'sandbox'>['path'][] };
+  } & Partial<Pick<RunEnd, 'status' | 'message' | 'best'>>
+>;
 
 export interface JournalContents {
   runs: RunRecord[];
@@ -207,12 +200,25 @@ export class Journal {
   }
 }
 
+/**
+ * No journal yet is an empty one. Any other failure to read it (permissions, a folder in its place) is
+ * an error naming the file: taking it for "no runs" would hide the runs, and recovery would miss a crash.
+ */
+function journalReadError(file: string, err: unknown): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  return new UserError(`${file}: cannot read the run journal (${code ?? oneLine(err)})`);
+}
+
+const isMissing = (err: unknown) => (err as NodeJS.ErrnoException).code === 'ENOENT';
+
 export function readJournal(root: string): JournalContents {
+  const file = path.join(journalDir(root), JOURNAL_FILE);
   let text: string;
   try {
-    text = readFileSync(path.join(journalDir(root), JOURNAL_FILE), 'utf8');
-  } catch {
-    return { runs: [], badLines: [] };
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if (isMissing(err)) return { runs: [], badLines: [] };
+    throw journalReadError(file, err);
   }
   return foldJournal(text);
 }
@@ -227,17 +233,23 @@ export function foldJournal(text: string): JournalContents {
 function foldLines(lines: string[], firstLine: number, runs: Map<string, RunRecord>, badLines: number[]): void {
   lines.forEach((line, i) => {
     if (!line.trim()) return;
-    let event: JournalEvent;
-    try {
-      const parsed = JournalEvent.safeParse(JSON.parse(line));
-      if (!parsed.success) throw new Error('not an event');
-      event = parsed.data;
-    } catch {
-      badLines.push(firstLine + i + 1);
-      return;
-    }
-    apply(runs, event);
+    const event = parseEvent(line);
+    if (event) apply(runs, event);
+    else badLines.push(firstLine + i + 1);
   });
+}
+
+/** A torn last line after a crash or a hand edit is not an event; the caller counts it as a bad line. */
+function parseEvent(line: string): JournalEvent | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch (err) {
+    if (err instanceof SyntaxError) return undefined;
+    throw err;
+  }
+  const parsed = JournalEvent.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
 }
 
 /**
@@ -268,8 +280,8 @@ export class JournalTail {
           this.lines += lines.length;
         }
       }
-    } catch {
-      // No journal yet.
+    } catch (err) {
+      if (!isMissing(err)) throw journalReadError(this.file, err);
     } finally {
       if (fd !== undefined) closeSync(fd);
     }

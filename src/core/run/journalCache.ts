@@ -5,6 +5,7 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { JOURNAL_FILE, journalDir, journalRoot, readJournal, runsOfPack, type JournalContents, type RunRecord } from './journal';
+import { isMissing } from '../fsErrors';
 
 const cache = new Map<string, { stamp: string; contents: JournalContents }>();
 
@@ -12,8 +13,9 @@ function stampOf(file: string): string {
   try {
     const stat = statSync(file);
     return `${stat.size}:${stat.mtimeMs}`;
-  } catch {
-    return 'none';
+  } catch (err) {
+    // Any other failure is read again every time, so readJournal reports it naming the file.
+    return isMissing(err) ? 'none' : `unreadable:${Date.now()}`;
   }
 }
 

@@ -11,25 +11,40 @@ import { z } from 'zod';
 import { UserError } from '../errors';
 import { isSameProcess, processStartTime } from '../processTable';
 import { realPath } from '../realPath';
-import { ensureJournalDir } from './journal';
+import { ensureJournalDir, journalDir } from './journal';
 
 const LockFile = z.object({ pid: z.number().int(), startTime: z.number().int().optional(), run: z.string(), pack: z.string(), startedAt: z.string() });
 export type LockInfo = z.infer<typeof LockFile>;
 
+/** Where the pack's lock lives; only naming it, so a read (heldLock) creates nothing. */
 export function lockPath(root: string, packDir: string): string {
   const real = realPath(packDir);
   const key = createHash('sha1').update(real).digest('hex').slice(0, 10);
-  return path.join(ensureJournalDir(root), 'locks', `${path.basename(real)}-${key}.lock`);
+  return path.join(journalDir(root), 'locks', `${path.basename(real)}-${key}.lock`);
 }
 
-
+/**
+ * The lock in that file; undefined when there is none, or when it is not a lock (a writer between
+ * creating it and writing it, a hand edit): both mean no run holds it. Any other failure to read it
+ * (permissions) is thrown, since guessing "free" could start a second run on the pack.
+ */
 export function readLock(file: string): LockInfo | undefined {
+  let text: string;
   try {
-    const parsed = LockFile.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
   }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    if (err instanceof SyntaxError) return undefined;
+    throw err;
+  }
+  const parsed = LockFile.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** The live lock on a pack, if a run holds one. */
@@ -51,6 +66,7 @@ export interface PackLock {
 }
 
 export function acquireLock(root: string, packDir: string, run: string): PackLock {
+  ensureJournalDir(root);
   const file = lockPath(root, packDir);
   mkdirSync(path.dirname(file), { recursive: true });
   const info: LockInfo = { pid: process.pid, startTime: processStartTime(process.pid), run, pack: realPath(packDir), startedAt: new Date().toISOString() };

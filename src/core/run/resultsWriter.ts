@@ -10,6 +10,7 @@ import { findRoles, normaliseStatus } from '../results/columns';
 import type { ColumnRoles, Direction, ResultsLog, TrialStatus } from '../results/model';
 import { parseResults } from '../results/parse';
 import { CANONICAL_NUMBERS, CANONICAL_TIMESTAMP, epochMicros, formatNumber, formatTimestamp, lineEnding, numberStyle, timestampStyle, type RowStyle } from './rowStyle';
+import { unlessMissing } from '../fsErrors';
 
 export interface RowValues {
   trial: number;
@@ -89,13 +90,10 @@ export function lineCount(text: string): number {
   return n + (text.length > 0 && !text.endsWith('\n') ? 1 : 0);
 }
 
-/** lineCount of a file; 0 when it cannot be read. */
+/** lineCount of a file; 0 when there is none yet. */
 export function fileLineCount(file: string): number {
-  try {
-    return lineCount(readFileSync(file, 'utf8'));
-  } catch {
-    return 0;
-  }
+  const text = unlessMissing(() => readFileSync(file, 'utf8'));
+  return text === undefined ? 0 : lineCount(text);
 }
 
 /** A cell can hold neither a tab nor a line break: they would split the row. */

@@ -8,14 +8,16 @@ import { normaliseStatus } from '../results/columns';
 import type { Trial } from '../results/model';
 import { parseResults } from '../results/parse';
 import type { TrialRecord } from './journal';
+import { isMissing } from '../fsErrors';
 
 /** The log's trial rows below line `after` (1-based; the header is line 1). */
 export function rowsAfter(resultsFile: string, after: number): Trial[] {
   let text: string;
   try {
     text = readFileSync(resultsFile, 'utf8');
-  } catch {
-    return [];
+  } catch (err) {
+    if (isMissing(err)) return [];
+    throw err;
   }
   return parseResults(text, resultsFile).trials.filter((t) => t.line > after);
 }

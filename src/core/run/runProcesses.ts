@@ -10,6 +10,7 @@ import { signalGroup } from '../process';
 import { identify, isGroupRunning, isProcessRunning, isSameProcess, processesWithEnv, type ProcessId } from '../processTable';
 import type { Journal } from './journal';
 import { WATCHDOG_SOURCE } from './watchdogSource';
+import { isGone } from '../fsErrors';
 
 export const RUN_ID_VAR = 'AUTOEXP_RUN_ID';
 
@@ -44,8 +45,8 @@ export function killRunProcesses(run: string, groups: ProcessId[]): number {
       try {
         process.kill(pid, 'SIGKILL');
         killed.add(pid);
-      } catch {
-        // Gone meanwhile.
+      } catch (err) {
+        if (!isGone(err)) throw err; // gone meanwhile
       }
     }
     sleepSync(10);
@@ -74,6 +75,7 @@ export class RunProcesses {
       this.watchdog.unref();
       (this.watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
     } catch {
+      // As above: no watchdog, and the next start's recovery is the safety net.
       this.watchdog = undefined;
     }
   }

@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { identify, isSameProcess } from '../processTable';
+import { errorCode, isMissing } from '../fsErrors';
 
 const PREFIX = 'autoexp-shims-';
 const NAME = /^autoexp-shims-(\d+)-(\d+)-/;
@@ -21,8 +22,9 @@ export function removeDeadShimFolders(): string[] {
   let entries: string[];
   try {
     entries = readdirSync(tmpdir());
-  } catch {
-    return [];
+  } catch (err) {
+    if (isMissing(err)) return [];
+    throw err;
   }
   const removed: string[] = [];
   for (const entry of entries) {
@@ -32,8 +34,9 @@ export function removeDeadShimFolders(): string[] {
     try {
       rmSync(folder, { recursive: true, force: true });
       removed.push(folder);
-    } catch {
+    } catch (err) {
       // Another user's, or being removed by the dead run's watchdog right now: not ours to fight over.
+      if (!['EACCES', 'EPERM', 'ENOTEMPTY', 'EBUSY'].includes(errorCode(err) ?? '')) throw err;
     }
   }
   return removed;

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ensureJournalDir } from './journal';
+import { unlessMissing } from '../fsErrors';
 
 export function contentHash(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -53,12 +54,7 @@ export class SnapshotStore {
  * never half-written. Returns false when it already held them.
  */
 export function restoreFile(store: SnapshotStore, hash: string, file: string): boolean {
-  let current: Buffer | undefined;
-  try {
-    current = readFileSync(file);
-  } catch {
-    current = undefined;
-  }
+  const current = unlessMissing(() => readFileSync(file));
   if (current && contentHash(current) === hash) return false;
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.autoexp-restore`);
   mkdirSync(path.dirname(file), { recursive: true });

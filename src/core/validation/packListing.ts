@@ -161,6 +161,7 @@ function listProposals(dir: string): string[] {
       .map((e) => `proposals/${e.name}`)
       .sort(byCodePoint);
   } catch {
+    // proposals/ is optional, and validate.py does not look into it: a folder it cannot list has none to check.
     return [];
   }
 }

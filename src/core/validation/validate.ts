@@ -1,10 +1,13 @@
 /** Validation of packs: the entry point every shell calls. */
 import type { Finding } from '../findings';
 import type { PackRef } from '../discovery';
+import { oneLine } from '../errors';
 import { checkAppendOnly } from './appendOnly';
 import { MAX_CHECKED_RESULTS_BYTES, checkRequiredAreFiles, checkResultsLog, checkScripts, checkTemplateLeftovers } from './extendedRules';
 import { listPack, type Overlay, type PackListing } from './packListing';
 import { REFERENCE_RULES, referenceFindings } from './referenceRules';
+
+export const APPEND_ONLY_UNCHECKED_RULE = 'results-append-only-unchecked';
 
 /** The rules whose findings decide validate.py's PASS/FAIL; ours never change its verdict. */
 const REFERENCE_RULE_IDS = new Set<string>([...Object.values(REFERENCE_RULES), 'pack-unreadable']);
@@ -27,8 +30,18 @@ function sizeOrInfinity(listing: PackListing, name: string): number {
   try {
     return listing.size(name);
   } catch {
+    // A results.tsv that cannot be sized cannot be read either; its reading reports why (extendedRules).
     return Infinity;
   }
+}
+
+/**
+ * Git could not say what results.tsv held at HEAD (not installed, a repository it refuses): the check
+ * did not run, which the user is told rather than shown a pack that passed it.
+ */
+function appendOnlyUnchecked(listing: PackListing, err: unknown): Finding {
+  const message = `${listing.slug}: results.tsv was not compared with its last commit: git failed (${oneLine(err)})`;
+  return { rule: APPEND_ONLY_UNCHECKED_RULE, severity: 'info', message, file: listing.pathOf('results.tsv'), line: 1, column: 1 };
 }
 
 async function extendedFindings(listing: PackListing, git: boolean): Promise<Finding[]> {
@@ -38,7 +51,7 @@ async function extendedFindings(listing: PackListing, git: boolean): Promise<Fin
     checkTemplateLeftovers(listing),
     checkScripts(listing),
     git && listing.isFile('results.tsv') && sizeOrInfinity(listing, 'results.tsv') <= MAX_CHECKED_RESULTS_BYTES
-      ? checkAppendOnly(listing).catch(() => [])
+      ? checkAppendOnly(listing).catch((err: unknown) => [appendOnlyUnchecked(listing, err)])
       : [],
   ]);
   return groups.flat();

@@ -1,7 +1,7 @@
 /** "Autoexp: New Pack": a slug checked as it is typed, the template copied, program.md opened. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { UserError } from '../../core/errors';
+import { oneLine } from '../../core/errors';
 import { slugProblem } from '../../core/packFormat';
 import { Config } from '../config';
 import { createPack, packExists } from '../../core/scaffold';
@@ -42,7 +42,9 @@ export async function newPack(index: PackIndex, templateDir: string, log: vscode
     await vscode.window.showTextDocument(vscode.Uri.file(path.join(dir, 'program.md')));
     return dir;
   } catch (err) {
-    void vscode.window.showErrorMessage(`Autoexp: ${err instanceof UserError ? err.message : String(err)}`);
+    const message = oneLine(err);
+    log.error(message);
+    void vscode.window.showErrorMessage(`Autoexp: ${message}`);
     return undefined;
   }
 }

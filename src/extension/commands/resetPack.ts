@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PackRef } from '../../core/discovery';
-import { UserError } from '../../core/errors';
+import { oneLine } from '../../core/errors';
 import { holdPackForReset, runReset, type ResetHold } from '../../core/reset';
 import { restoreJournalBaseline } from '../../core/run/journalReset';
 import { planReset, type ResetPlan } from '../../core/run/resetPlan';
@@ -23,7 +23,7 @@ function holdPack(pack: PackRef, log: vscode.LogOutputChannel): ResetHold | unde
     hold.recovered.forEach((line) => log.info(line));
     return hold;
   } catch (err) {
-    const message = err instanceof UserError ? err.message : String(err);
+    const message = oneLine(err);
     log.error(message);
     void vscode.window.showErrorMessage(`Autoexp: ${message}`);
     return undefined;
@@ -56,7 +56,7 @@ export async function resetPack(pack: PackRef, log: vscode.LogOutputChannel, con
     );
     log.info(`${python.command} ${path.join(pack.slug, 'reset.py')} exited 0 in ${Math.round(run.durationMs)} ms: ${run.stdout.trim()}`);
   } catch (err) {
-    const message = err instanceof UserError ? err.message : String(err);
+    const message = oneLine(err);
     log.error(message);
     void vscode.window.showErrorMessage(`Autoexp: ${message}`);
     return undefined;

@@ -9,7 +9,13 @@ export async function validatePacks(client: LanguageClient | undefined, log: vsc
     void vscode.window.showErrorMessage('Autoexp: the pack language server is not running; see the Autoexp output.');
     return undefined;
   }
-  const result = ValidateAllResult.parse(await client.sendRequest(VALIDATE_ALL));
+  const parsed = ValidateAllResult.safeParse(await client.sendRequest(VALIDATE_ALL));
+  if (!parsed.success) {
+    log.error(`the pack language server answered Validate Packs with something else: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    void vscode.window.showErrorMessage('Autoexp: the pack language server gave an answer Autoexp cannot read; see the Autoexp output.');
+    return undefined;
+  }
+  const result = parsed.data;
   const withErrors = result.packs.filter((p) => packHealth(p) === 'errors').length;
   const withWarnings = result.packs.filter((p) => packHealth(p) === 'warnings').length;
   const summary = `${result.packs.length} pack(s): ${withErrors} with errors, ${withWarnings} with warnings only`;

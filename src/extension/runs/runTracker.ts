@@ -2,14 +2,17 @@
  * Follows the loop tasks that are running: a status bar item and a progress notification with
  * Cancel for each, the tree's running state, and a summary when the task ends. Progress comes from
  * the run journal the task's process writes, so a run started from tasks.json is followed too.
+ * The task's run is the one whose id its process wrote in the pack's lock; the journal is followed
+ * with a tail, so a poll reads only what was appended since the last one.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { oneLine } from '../../core/errors';
 import { outcomeOfExit } from '../../core/run/exitCodes';
 import type { RunRecord, TrialRecord } from '../../core/run/journal';
+import { RunFollower } from '../../core/run/runFollower';
 import { scoreText as score } from '../../core/scoreText';
 import { countsText, statusCounts } from '../../core/summary';
-import { journalRunsOf } from '../../core/run/journalCache';
 import type { ExperimentsTree } from '../experimentsTree';
 import { isLoopTask, packDirOf } from './loopTask';
 
@@ -25,7 +28,10 @@ interface ActiveRun {
   packDir: string;
   slug: string;
   execution: vscode.TaskExecution;
-  total: number;
+  /** The task's run in the journal, known by the id its process writes in the pack's lock. */
+  follower: RunFollower;
+  /** How many proposals the run has, as its journal says; unknown until the run has started. */
+  total?: number;
   done: number;
   startedAt: number;
   status: vscode.StatusBarItem;
@@ -88,25 +94,31 @@ export class RunTracker implements vscode.Disposable {
     return found?.[0];
   }
 
-  /** `resumed`: a run already going when this window started, so any start time in the journal is its. */
+  /** `resumed`: a run already going when this window started, so its run is in the journal already. */
   private started(execution: vscode.TaskExecution, resumed = false): void {
     const task = execution.task;
     if (!isLoopTask(task) || !(task.execution instanceof vscode.ProcessExecution)) return;
     const packDir = packDirOf(task.definition, task.scope);
     if (this.active.has(packDir)) return;
     const slug = path.basename(packDir);
-    const total = task.execution.args.filter((a) => a === '--proposal').length;
+    let follower: RunFollower;
+    try {
+      follower = new RunFollower(packDir, resumed);
+    } catch (err) {
+      this.log.error(`cannot follow the run of ${packDir}: ${oneLine(err)}`);
+      return;
+    }
     const status = vscode.window.createStatusBarItem('autoexp.run', vscode.StatusBarAlignment.Left, 50);
     status.name = 'Autoexp Run';
     status.command = { command: 'autoexp.showRunTerminal', title: 'Show Run Terminal', arguments: [packDir] };
     status.tooltip = `Autoexp: ${slug} is running; click to show its terminal`;
-    const run: ActiveRun = { packDir, slug, execution, total, done: 0, startedAt: resumed ? 0 : Date.now(), status, timer: setInterval(() => this.poll(run), POLL_MS) };
+    const run: ActiveRun = { packDir, slug, execution, follower, done: 0, startedAt: resumed ? 0 : Date.now(), status, timer: setInterval(() => this.poll(run), POLL_MS) };
     this.active.set(packDir, run);
     this.render(run);
     status.show();
     this.tree.setRunning(packDir, true);
     void vscode.commands.executeCommand('setContext', 'autoexp.running', true);
-    this.log.info(`run started: ${task.name} (${total} proposal(s)) in ${packDir}`);
+    this.log.info(`run started: ${task.name} in ${packDir}`);
     void vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Autoexp: ${slug}`, cancellable: true },
       (progress, token) =>
@@ -119,10 +131,21 @@ export class RunTracker implements vscode.Disposable {
     );
   }
 
+  /** The task's run in the journal so far; undefined when it has not started or the journal cannot be read (logged). */
   private journalRun(run: ActiveRun): RunRecord | undefined {
-    const runs = [...journalRunsOf(run.packDir)];
-    // The newest run of the pack that started after the task did (a second of slack for clocks).
-    return runs.reverse().find((r) => Date.parse(r.startedAt) >= run.startedAt - 1000);
+    let record: RunRecord | undefined;
+    try {
+      record = run.follower.read();
+    } catch (err) {
+      this.log.warn(`${run.slug}: cannot read the run journal: ${oneLine(err)}`);
+      return undefined;
+    }
+    if (record && run.total === undefined) {
+      run.total = record.proposals.length;
+      this.log.info(`${run.slug}: run ${record.id}, ${run.total} proposal(s)`);
+      this.render(run);
+    }
+    return record;
   }
 
   private poll(run: ActiveRun): void {
@@ -131,7 +154,7 @@ export class RunTracker implements vscode.Disposable {
     const done = ended.length;
     if (done === run.done) return;
     for (const t of ended.slice(run.done)) this.log.info(`${run.slug} · ${trialLogLine(t)}`);
-    const step = ((done - run.done) / Math.max(run.total, 1)) * 100;
+    const step = ((done - run.done) / Math.max(run.total ?? 1, 1)) * 100;
     run.done = done;
     run.progress?.report({ increment: step });
     this.render(run);
@@ -139,6 +162,13 @@ export class RunTracker implements vscode.Disposable {
   }
 
   private render(run: ActiveRun): void {
+    if (run.total === undefined) {
+      // Until its process has written the run's start, nothing says how many proposals it has.
+      run.status.text = `$(beaker~spin) ${run.slug}`;
+      run.status.accessibilityInformation = { label: `Autoexp run: ${run.slug}, starting` };
+      run.progress?.report({ message: 'starting' });
+      return;
+    }
     run.status.text = `$(beaker~spin) ${run.slug} ${run.done}/${run.total}`;
     run.status.accessibilityInformation = { label: `Autoexp run: ${run.slug}, ${run.done} of ${run.total} trials done` };
     run.progress?.report({ message: `trial ${Math.min(run.done + 1, run.total)} of ${run.total} (${run.done} done)` });

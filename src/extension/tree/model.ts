@@ -26,7 +26,7 @@ export interface NodeSpec {
   open?: string;
   /** A command to run on click, with its arguments. */
   command?: { id: string; args: unknown[] };
-  /** Children for nodes that carry them. */
+  /** What the node stands for: the tree builds its children, and the commands find their pack, trial or run, by it. */
   kind: 'pack' | 'program' | 'target' | 'proposals' | 'proposal' | 'runs' | 'run' | 'trial' | 'results' | 'message';
   packDir: string;
   runIndex?: number;

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, copyFileSync, lstatSync, openSync, readSync, renameSync, rmSync, truncateSync, type BigIntStats } from 'node:fs';
+import { isMissing, unlessMissing } from '../../fsErrors';
 
 export interface AppendOnlyMark {
   size: number;
@@ -20,11 +21,7 @@ function identityOf(stat: BigIntStats | undefined): string {
 }
 
 function statOf(file: string): BigIntStats | undefined {
-  try {
-    return lstatSync(file, { bigint: true });
-  } catch {
-    return undefined;
-  }
+  return unlessMissing(() => lstatSync(file, { bigint: true }));
 }
 
 /** sha256 of the first `length` bytes, read in chunks: a log may be far larger than we want in memory. */
@@ -42,8 +39,9 @@ function prefixHash(file: string, length: number): string | undefined {
       at += read;
     }
     return hash.digest('hex');
-  } catch {
-    return undefined;
+  } catch (err) {
+    if (isMissing(err)) return undefined;
+    throw err;
   } finally {
     if (fd !== undefined) closeSync(fd);
   }

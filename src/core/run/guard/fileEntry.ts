@@ -7,6 +7,7 @@
 import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync, type BigIntStats } from 'node:fs';
 import * as path from 'node:path';
 import type { SnapshotStore } from '../snapshots';
+import { errorCode, isMissing, unlessMissing } from '../../fsErrors';
 
 /** Files above this are watched by identity only: a change is seen but cannot be undone. */
 export const MAX_SNAPSHOT_BYTES = 16 * 1024 * 1024;
@@ -29,11 +30,7 @@ function kindOf(stat: BigIntStats): Entry['kind'] {
 }
 
 function lstat(file: string): BigIntStats | undefined {
-  try {
-    return lstatSync(file, { bigint: true });
-  } catch {
-    return undefined;
-  }
+  return unlessMissing(() => lstatSync(file, { bigint: true }));
 }
 
 function sameIdentity(a: Entry, stat: BigIntStats): boolean {
@@ -44,8 +41,9 @@ function snapshot(store: SnapshotStore, file: string, kind: Entry['kind'], size:
   try {
     if (kind === 'symlink') return store.put(Buffer.from(readlinkSync(file)));
     if (kind === 'file' && size <= MAX_SNAPSHOT_BYTES) return store.put(readFileSync(file));
-  } catch {
+  } catch (err) {
     // Gone or unreadable since the stat: seen, not kept.
+    if (!isMissing(err) && errorCode(err) !== 'EACCES') throw err;
   }
   return undefined;
 }
@@ -104,8 +102,10 @@ export function listFiles(dir: string, skipDir: (name: string) => boolean = () =
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return out;
+  } catch (err) {
+    // Gone, or a folder no one but its owner may list: nothing in it can be listed, as git finds too.
+    if (isMissing(err) || errorCode(err) === 'EACCES') return out;
+    throw err;
   }
   for (const entry of entries) {
     const file = path.join(dir, entry.name);

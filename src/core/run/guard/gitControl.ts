@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { SnapshotStore } from '../snapshots';
 import { captureEntry, listFiles, unchanged, type Entry } from './fileEntry';
 import { indexDigest } from './gitIndex';
+import { unlessMissing } from '../../fsErrors';
 
 export interface GitDirs {
   /** This worktree's git folder (HEAD, index). */
@@ -44,11 +45,8 @@ export function captureControl(store: SnapshotStore, dirs: GitDirs, previous?: C
 }
 
 function digestOf(file: string, dirs: GitDirs): string | undefined {
-  try {
-    return indexDigest(readFileSync(file), dirs.oidBytes);
-  } catch {
-    return undefined;
-  }
+  const bytes = unlessMissing(() => readFileSync(file));
+  return bytes === undefined ? undefined : indexDigest(bytes, dirs.oidBytes);
 }
 
 /** Control files that differ from `before`: changed, new or gone. The index counts only when what it stages changed. */

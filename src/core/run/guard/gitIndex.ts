@@ -65,6 +65,7 @@ export function indexDigest(bytes: Buffer, oidBytes: number): string {
     }
     return `entries:${hash.digest('hex')}`;
   } catch {
+    // A split index, or a format this reader does not know (it throws on what it cannot parse): the bytes themselves.
     return `raw:${createHash('sha1').update(bytes).digest('hex')}`;
   }
 }

@@ -21,6 +21,7 @@ import { AppendOnlyFile, type AppendOnlyMark } from './appendOnly';
 import { captureEntry, putBack, unchanged, type Entry } from './fileEntry';
 import { captureControl, changedControl, type ControlState } from './gitControl';
 import { folderScope, gitScope, type Scan, type Scope } from './scopes';
+import { errorCode, isMissing, unlessMissing } from '../../fsErrors';
 
 export interface GuardOptions {
   pack: string;
@@ -51,11 +52,7 @@ const MAX_ROUNDS = 4;
 const CLOCK_WAIT_MS = 30;
 
 function lstatNs(file: string) {
-  try {
-    return lstatSync(file, { bigint: true });
-  } catch {
-    return undefined;
-  }
+  return unlessMissing(() => lstatSync(file, { bigint: true }));
 }
 
 /** When a path last changed; for one that is gone, when its nearest folder still there last did (a removal stamps it). */
@@ -244,8 +241,10 @@ export class RepoGuard {
         try {
           if (readdirSync(dir).length > 0) break;
           rmdirSync(dir);
-        } catch {
-          break;
+        } catch (err) {
+          // Gone already, or not empty after all (something wrote into it meanwhile): leave it.
+          if (isMissing(err) || errorCode(err) === 'ENOTEMPTY') break;
+          throw err;
         }
       }
     }
