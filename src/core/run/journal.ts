@@ -10,6 +10,7 @@ import { UserError, oneLine } from '../errors';
 import { findRepoRoot } from '../gitHistory';
 import type { ProcessId } from '../processTable';
 import { realPath } from '../realPath';
+import { parseJsonAs } from '../parseJson';
 
 export const JOURNAL_DIR = '.autoexp';
 export const JOURNAL_FILE = 'journal.jsonl';
@@ -241,15 +242,7 @@ function foldLines(lines: string[], firstLine: number, runs: Map<string, RunReco
 
 /** A torn last line after a crash or a hand edit is not an event; the caller counts it as a bad line. */
 function parseEvent(line: string): JournalEvent | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(line);
-  } catch (err) {
-    if (err instanceof SyntaxError) return undefined;
-    throw err;
-  }
-  const parsed = JournalEvent.safeParse(json);
-  return parsed.success ? parsed.data : undefined;
+  return parseJsonAs(JournalEvent, line);
 }
 
 /**

@@ -12,6 +12,7 @@ import { UserError } from '../errors';
 import { isSameProcess, processStartTime } from '../processTable';
 import { realPath } from '../realPath';
 import { ensureJournalDir, journalDir } from './journal';
+import { parseJsonAs } from '../parseJson';
 
 const LockFile = z.object({ pid: z.number().int(), startTime: z.number().int().optional(), run: z.string(), pack: z.string(), startedAt: z.string() });
 export type LockInfo = z.infer<typeof LockFile>;
@@ -36,15 +37,7 @@ export function readLock(file: string): LockInfo | undefined {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    if (err instanceof SyntaxError) return undefined;
-    throw err;
-  }
-  const parsed = LockFile.safeParse(json);
-  return parsed.success ? parsed.data : undefined;
+  return parseJsonAs(LockFile, text);
 }
 
 /** The live lock on a pack, if a run holds one. */
