@@ -75,6 +75,12 @@ export const JournalEvent = z.discriminatedUnion('type', [
     /** Something the run could not change but the user must know, such as a score that is not a finite number. */
     warning: z.string().optional(),
     durationMs: z.number().optional(),
+    /** Every score the decision weighed (native engine), so a chart can draw whiskers and a noise band. */
+    samples: z.object({ baseline: z.array(Score), candidate: z.array(Score) }).optional(),
+    /** The candidate's median of every number measure.py printed. */
+    metrics: z.record(Score).optional(),
+    /** measure_holdout.py on a kept candidate and on what it replaced; `worse` flags an overfit keep. */
+    holdout: z.object({ score: Score, previous: Score.optional(), worse: z.boolean() }).optional(),
     at: z.string(),
   }),
   z.object({ type: z.literal('run-end'), run: z.string(), status: RunEndStatus, message: z.string().optional(), best: Score.optional(), at: z.string() }),
@@ -120,6 +126,9 @@ export interface TrialRecord {
   restored?: string;
   resultsLine?: number;
   warning?: string;
+  samples?: { baseline: number[]; candidate: number[] };
+  metrics?: Record<string, number>;
+  holdout?: { score: number; previous?: number; worse: boolean };
   startedAt: string;
   endedAt?: string;
 }
@@ -321,6 +330,9 @@ function apply(runs: Map<string, RunRecord>, event: JournalEvent): void {
           restored: event.restored,
           resultsLine: event.resultsLine,
           warning: event.warning,
+          samples: event.samples,
+          metrics: event.metrics,
+          holdout: event.holdout,
           endedAt: event.at,
         }),
       );
