@@ -6,6 +6,7 @@ import { runLoop } from '../../core/run/runLoop';
 import { numberOption, onePositional, parse, timeoutMs } from '../args';
 import type { CliIO } from '../io';
 import { packFolder } from '../packArg';
+import { KEEP_FLAG_OPTIONS, keepFlagsGiven, parseKeepFlags } from '../keepFlags';
 import { seeAllCommand } from './diff';
 
 const EXIT_BY_STATUS: Record<RunSummary['status'], number> = { finished: 0, stopped: 1, error: 1, interrupted: 1, cancelled: 130 };
@@ -23,14 +24,17 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
     verbose: { type: 'boolean' },
     json: { type: 'boolean' },
     'no-diff': { type: 'boolean' },
+    ...KEEP_FLAG_OPTIONS,
   });
-  const nativeOnly = values.repeat !== undefined || values.margin !== undefined || values.direction !== undefined;
+  const keepFlags = keepFlagsGiven(values);
+  const nativeOnly = values.repeat !== undefined || values.margin !== undefined || values.direction !== undefined || keepFlags.length > 0;
   // Repeats, margins and a direction are the native engine's: asking for one asks for it.
   const engine = values.engine ?? (nativeOnly ? 'native' : undefined);
   if (engine !== undefined && engine !== 'pack' && engine !== 'native') throw new UserError(`autoexp run: --engine is pack or native, got "${engine}"`, 2);
   const direction = values.direction;
   if (direction !== undefined && direction !== 'higher' && direction !== 'lower') throw new UserError(`autoexp run: --direction is higher or lower, got "${direction}"`, 2);
-  const repeat = numberOption('run', 'repeat', values.repeat) ?? 1;
+  if (engine === 'pack' && keepFlags.length) throw new UserError(`autoexp run: ${keepFlags[0]} belongs to the native engine; the pack engine keeps by loop.py's own rule`, 2);
+  const { keep, repeat } = parseKeepFlags(values, numberOption('run', 'repeat', values.repeat));
   const margin = numberOption('run', 'margin', values.margin) ?? 0;
   if (engine === 'pack' && nativeOnly) {
     throw new UserError('autoexp run: --repeat, --margin and --direction belong to the native engine; the pack engine keeps by loop.py\'s own rule', 2);
@@ -50,6 +54,7 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
     direction,
     repeat,
     margin,
+    keep,
     timeoutMs: limit,
     signal: io.signal,
     inlineDiffs: values['no-diff'] || values.json ? undefined : { color: io.color ?? false, seeAll: seeAllCommand(onePositional('run', positionals, 'PACK')) },
