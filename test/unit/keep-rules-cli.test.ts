@@ -126,6 +126,11 @@ describe('autoexp run --keep-rule', () => {
       assert.equal(typeof end.metrics!.latency_ms, 'number');
     }
 
+    // The folded journal (what the tree and the chart read) carries them too.
+    const results = JSON.parse(execFileSync(process.execPath, [CLI, 'results', noisy.pack, '--json'], { encoding: 'utf8' }));
+    assert.deepEqual(results.journal[0].trials[0].samples, ends[0].samples);
+    assert.deepEqual(results.journal[0].trials[0].metrics, ends[0].metrics);
+
     const logged = rows(noisy);
     assert.equal(logged[0], HEADER);
     assert.equal(logged.length, 11);
