@@ -89,7 +89,8 @@ before(() => {
   assert.ok(existsSync(CLI), 'dist/cli.cjs is built (npm run build)');
 });
 
-describe('autoexp run --keep-rule', () => {
+// Each test runs its own repository and counter: they overlap, and the file stays near a minute.
+describe('autoexp run --keep-rule', { concurrency: true }, () => {
   test('30 proposals that change nothing: significant keeps 1, greedy keeps 6, and the target is as it was', async () => {
     const significant = noisyRepo();
     const greedy = noisyRepo();
