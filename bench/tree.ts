@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { packsToValidate } from '../src/core/discovery';
-import { loadPackInfo } from '../src/extension/tree/packInfo';
+import { loadPackInfo } from '../src/core/packInfo';
 import { packNode, runNodes, trialNodes } from '../src/extension/tree/model';
 import { generateCanonicalLog, generatePackTree } from './generate';
 

@@ -1,5 +1,6 @@
 /** Entry point of the bundled `autoexp` binary (dist/cli.cjs). */
 import * as path from 'node:path';
+import { EXIT_CANCELLED } from '../core/run/exitCodes';
 import { wantsColor } from './color';
 import { runCli } from './run';
 
@@ -53,7 +54,7 @@ runCli(
   AUTOEXP_VERSION,
 ).then(
   (code) => {
-    process.exitCode = interrupted && code === 0 && !outputClosed ? 130 : code;
+    process.exitCode = interrupted && code === 0 && !outputClosed ? EXIT_CANCELLED : code;
   },
   (err) => {
     process.stderr.write(`autoexp: internal error: ${String(err)}\n`);

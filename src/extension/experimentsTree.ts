@@ -6,9 +6,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PackRef } from '../core/discovery';
+import { packHealth } from '../core/summary';
 import type { PackDecorations } from './packDecorations';
 import type { PackIndex, WorkspacePacks } from './packIndex';
-import { loadPackInfo, type PackInfo } from './tree/packInfo';
+import { loadPackInfo, type PackInfo } from '../core/packInfo';
 import { packChildren, packNode, proposalNodes, runNodes, trialNodes, type NodeSpec, type PackState } from './tree/model';
 
 type PackNode = { kind: 'pack'; pack: PackRef };
@@ -108,7 +109,7 @@ export class ExperimentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
     if (this.running.has(dir)) return 'running';
     const s = this.decorations.get(dir);
     if (!s) return 'unknown';
-    return s.errors > 0 ? 'errors' : s.warnings > 0 ? 'warnings' : 'valid';
+    return packHealth(s);
   }
 
   private packsOf(w: WorkspacePacks): Node[] {

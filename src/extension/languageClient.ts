@@ -13,16 +13,20 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { DEFAULT_EXPERIMENTS_FOLDERS } from '../core/packFormat';
-import { PACKS_VALIDATED, PacksValidated, TRUST_CHANGED, type InitializationOptions, type TrustChanged } from '../shared/protocol';
+import { Config } from './config';
+import {
+  EXPERIMENTS_FOLDERS_CHANGED,
+  PACKS_VALIDATED,
+  PacksValidated,
+  TRUST_CHANGED,
+  type ExperimentsFoldersChanged,
+  type InitializationOptions,
+  type TrustChanged,
+} from '../shared/protocol';
+import { FolderWatcher } from './folderWatcher';
 
 /** Restarts allowed before the client gives up; beyond that something is wrong in every start. */
 const MAX_RESTARTS = 5;
-
-function experimentsGlobs(): string[] {
-  const folders = vscode.workspace.getConfiguration('autoexp').get<string[]>('experimentsFolders') ?? DEFAULT_EXPERIMENTS_FOLDERS;
-  return folders.map((f) => `**/${f.replace(/^[/\\]+|[/\\]+$/g, '')}/**`);
-}
 
 export function startLanguageClient(
   context: vscode.ExtensionContext,
@@ -34,12 +38,14 @@ export function startLanguageClient(
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
   };
-  const globs = experimentsGlobs();
-  const initializationOptions: InitializationOptions = {
+  const globs = Config.experimentsGlobs();
+  const watcher = new FolderWatcher(globs);
+  // A function, so a server restarted after a crash starts with the settings of that moment.
+  const initializationOptions = (): InitializationOptions => ({
     trusted: vscode.workspace.isTrusted,
-    experimentsFolders: vscode.workspace.getConfiguration('autoexp').get<string[]>('experimentsFolders') ?? DEFAULT_EXPERIMENTS_FOLDERS,
+    experimentsFolders: Config.experimentsFolders(),
     templatesDir: context.asAbsolutePath('templates'),
-  };
+  });
   let restarts = 0;
   let told = false;
   const errorHandler: ErrorHandler = {
@@ -60,7 +66,7 @@ export function startLanguageClient(
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: globs.map((pattern) => ({ scheme: 'file', pattern })),
-    synchronize: { fileEvents: globs.map((g) => vscode.workspace.createFileSystemWatcher(g)) },
+    synchronize: { fileEvents: watcher },
     initializationOptions,
     outputChannel: log,
     errorHandler,
@@ -72,9 +78,17 @@ export function startLanguageClient(
     else log.warn(`dropped a malformed ${PACKS_VALIDATED} message`);
   });
   context.subscriptions.push(
+    watcher,
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       const message: TrustChanged = { trusted: true };
       void client.sendNotification(TRUST_CHANGED, message);
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!Config.experimentsFoldersChanged(e)) return;
+      watcher.watch(Config.experimentsGlobs());
+      const message: ExperimentsFoldersChanged = { experimentsFolders: Config.experimentsFolders() };
+      // A server that is not running gets the new folders in its initializationOptions when it starts.
+      if (client.isRunning()) void client.sendNotification(EXPERIMENTS_FOLDERS_CHANGED, message);
     }),
   );
   return client;

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { discoverWorkspace, type ExperimentsFolder, type PackRef } from '../core/discovery';
-import { DEFAULT_EXPERIMENTS_FOLDERS } from '../core/packFormat';
+import { Config } from './config';
 
 export interface WorkspacePacks {
   folder: vscode.WorkspaceFolder;
@@ -68,7 +68,7 @@ export class PackIndex implements vscode.Disposable {
   private async scan(): Promise<void> {
     const started = Date.now();
     const folders = vscode.workspace.workspaceFolders ?? [];
-    const experimentsFolders = vscode.workspace.getConfiguration('autoexp').get<string[]>('experimentsFolders') ?? DEFAULT_EXPERIMENTS_FOLDERS;
+    const experimentsFolders = Config.experimentsFolders();
     this.current = await Promise.all(
       folders
         .filter((f) => f.uri.scheme === 'file')

@@ -2,24 +2,20 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PackRef } from '../core/discovery';
+import type { PackTarget } from './commands/args';
 import type { PackIndex } from './packIndex';
 
-/** Tree nodes carry the pack as `pack` or as `spec.packDir`. */
-function packFromArg(index: PackIndex, arg: unknown): PackRef | undefined {
-  if (!arg || typeof arg !== 'object') return undefined;
-  const node = arg as { pack?: PackRef; spec?: { packDir?: string } };
-  if (node.pack?.dir) return index.find(node.pack.dir);
-  if (node.spec?.packDir) return index.find(node.spec.packDir);
-  if (arg instanceof vscode.Uri) return index.packOf(arg.fsPath);
-  return undefined;
+function packOf(index: PackIndex, target: PackTarget | undefined): PackRef | undefined {
+  if (!target) return undefined;
+  return 'dir' in target ? index.find(target.dir) : index.packOf(target.file);
 }
 
-export async function pickPack(index: PackIndex, arg: unknown, title: string): Promise<PackRef | undefined> {
-  const given = packFromArg(index, arg);
+export async function pickPack(index: PackIndex, target: PackTarget | undefined, title: string): Promise<PackRef | undefined> {
+  const given = packOf(index, target);
   if (given) return given;
   await index.refresh();
   // A command run right after activation may come before the first scan had found its pack.
-  const found = packFromArg(index, arg);
+  const found = packOf(index, target);
   if (found) return found;
   const packs = index.allPacks();
   if (packs.length === 0) {

@@ -5,6 +5,7 @@
 import { PythonExtension } from '@vscode/python-extension';
 import * as vscode from 'vscode';
 import { resolvePython, type PythonChoice } from '../core/python';
+import { Config } from './config';
 
 /**
  * The Python extension's interpreter per workspace folder. Resolving an environment can start a process
@@ -67,7 +68,7 @@ export const pythonExtensionInterpreters = new PythonExtensionInterpreters();
 
 /** The setting is read fresh for every command; the Python extension's choice is current through its change event. */
 export async function pythonFor(resource?: vscode.Uri): Promise<PythonChoice> {
-  const setting = vscode.workspace.getConfiguration('autoexp', resource).get<string>('pythonPath')?.trim();
+  const setting = Config.pythonPath(resource);
   if (setting) return resolvePython(setting);
   const fromExtension = await pythonExtensionInterpreters.interpreter(resource);
   if (fromExtension) {

@@ -16,8 +16,11 @@ import { discoverWorkspace, type PackRef } from '../core/discovery';
 import { oneLine } from '../core/errors';
 import type { Finding } from '../core/findings';
 import { DEFAULT_EXPERIMENTS_FOLDERS } from '../core/packFormat';
+import { findingCounts } from '../core/summary';
 import { validatePack } from '../core/validation/validate';
 import {
+  EXPERIMENTS_FOLDERS_CHANGED,
+  ExperimentsFoldersChanged,
   InitializationOptions,
   PACKS_VALIDATED,
   TRUST_CHANGED,
@@ -92,6 +95,13 @@ export class PackServer {
       if (!parsed.success) return c.console.warn(`ignored a malformed ${TRUST_CHANGED} notification`);
       this.options.trusted = parsed.data.trusted;
       for (const dir of this.packs.keys()) this.schedule(dir, 0);
+    });
+    c.onNotification(EXPERIMENTS_FOLDERS_CHANGED, (raw) => {
+      const parsed = ExperimentsFoldersChanged.safeParse(raw);
+      if (!parsed.success) return c.console.warn(`ignored a malformed ${EXPERIMENTS_FOLDERS_CHANGED} notification`);
+      this.options.experimentsFolders = parsed.data.experimentsFolders;
+      // Packs of the new folders get diagnostics; those of folders no longer listed have theirs cleared.
+      this.scheduleRediscover();
     });
     c.onRequest(VALIDATE_ALL, async (): Promise<ValidateAllResult> => {
       const started = performance.now();
@@ -188,12 +198,7 @@ export class PackServer {
       if (!this.packs.has(dir) || this.stopped) return undefined; // removed, or the server stopped, while we read it
       const groups = byFile(report.findings);
       this.publish(dir, groups);
-      const summary: PackSummary = {
-        dir,
-        slug: pack.slug,
-        errors: report.findings.filter((f) => f.severity === 'error').length,
-        warnings: report.findings.filter((f) => f.severity === 'warning').length,
-      };
+      const summary: PackSummary = { dir, slug: pack.slug, ...findingCounts(report.findings) };
       this.notify({ packs: [summary], removed: [] });
       return summary;
     } catch (err) {

@@ -31,22 +31,32 @@ export const ChartSeriesSchema = z.object({
   runs: z.array(z.object({ index: z.number().int(), id: z.string(), kept: z.number(), reverted: z.number(), error: z.number() })),
   modalities: z.record(z.array(z.object({ x: z.number(), y: z.number().optional() }))).optional(),
   pareto: z.array(z.object({ x: z.number(), y: z.number(), trial: z.number() })).optional(),
+  /** Every trial with both metrics, for the Pareto view: the front is drawn on top of them. */
+  paretoTrials: z.array(z.object({ x: z.number(), y: z.number(), trial: z.number(), status: Status })).optional(),
   numeric: z.boolean(),
 });
 export type ChartSeriesMessage = z.infer<typeof ChartSeriesSchema>;
+
+/** From the run journal: repeated measurements (`--repeat`) as whiskers at their rows, and the baseline's noise band. */
+export const SamplesSchema = z.object({
+  spreads: z.array(z.object({ line: z.number().int(), low: z.number(), high: z.number(), n: z.number().int() })),
+  noise: z.object({ low: z.number(), high: z.number() }).optional(),
+});
+export type SamplesMessage = z.infer<typeof SamplesSchema>;
 
 export const ToWebview = z.discriminatedUnion('type', [
   /**
    * Rows were appended: `series` is the whole new series except its points, which hold only the
    * ones from index `from` on. The page keeps the points it has, so a long log is not sent again.
    */
-  z.object({ type: z.literal('append'), from: z.number().int().nonnegative(), series: ChartSeriesSchema, diffLines: z.array(z.number().int()) }),
+  z.object({ type: z.literal('append'), from: z.number().int().nonnegative(), series: ChartSeriesSchema, diffLines: z.array(z.number().int()), samples: SamplesSchema.optional() }),
   z.object({
     type: z.literal('series'),
     pack: z.string(),
     series: ChartSeriesSchema,
     /** results.tsv lines whose trial has a diff (the run journal holds its snapshots). */
     diffLines: z.array(z.number().int()),
+    samples: SamplesSchema.optional(),
     /** Set when results.tsv could not be read: the page says why instead of drawing. */
     error: z.string().optional(),
   }),

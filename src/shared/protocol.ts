@@ -42,6 +42,14 @@ export const TRUST_CHANGED = 'autoexp/trustChanged';
 export const TrustChanged = z.object({ trusted: z.boolean() });
 export type TrustChanged = z.infer<typeof TrustChanged>;
 
+/**
+ * Client → server: the `autoexp.experimentsFolders` setting changed. The server was given the folders
+ * at initialize; without this it would go on validating the old ones until restarted.
+ */
+export const EXPERIMENTS_FOLDERS_CHANGED = 'autoexp/experimentsFoldersChanged';
+export const ExperimentsFoldersChanged = z.object({ experimentsFolders: InitializationOptions.shape.experimentsFolders.unwrap() });
+export type ExperimentsFoldersChanged = z.infer<typeof ExperimentsFoldersChanged>;
+
 /** What a diagnostic carries for its quick fix. */
 export const FixData = z.object({ packDir: z.string(), file: z.string().optional() });
 export type FixData = z.infer<typeof FixData>;

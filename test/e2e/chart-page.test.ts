@@ -133,4 +133,26 @@ describe('the results chart at a glance', () => {
     await reset.and(page.locator(':disabled')).waitFor();
     assert.ok((await marks()).every((m) => m.inside), 'every point is in view again');
   });
+
+  test('repeated measurements: a whisker at each measured trial, the baseline\'s noise band shaded', async () => {
+    await results.send({ ...SMALL, samples: { spreads: [{ line: 3, low: 0.9, high: 1.05, n: 5 }], noise: { low: 0.15, high: 0.25 } } });
+    await page.locator('body[data-whiskers="[3]"]').waitFor();
+    assert.equal((await results.dataset()).noiseBand, '0.1500..0.2500');
+    await saveArtifacts(page, 'chart-page-whiskers', false);
+    // A log measured once per trial has neither.
+    await results.send(SMALL);
+    await page.locator('body[data-whiskers="[]"][data-noise-band=""]').waitFor();
+  });
+
+  test('two metrics: the Pareto view draws every trial, the front on top', async () => {
+    const trials = [
+      { x: 0.5, y: 10, trial: 1, status: 'kept' as const },
+      { x: 0.7, y: 8, trial: 2, status: 'kept' as const },
+      { x: 0.6, y: 7, trial: 3, status: 'reverted' as const },
+    ];
+    const front = [trials[0], trials[1]].map(({ x, y, trial }) => ({ x, y, trial }));
+    await results.send({ ...SMALL, series: { ...SMALL.series, pareto: front, paretoTrials: trials } });
+    await page.locator('body[data-pareto-trials="3"]').waitFor();
+    assert.equal(await page.locator('#pareto-box').isVisible(), true);
+  });
 });

@@ -53,6 +53,37 @@ describe('createSandbox', () => {
     assert.equal(git(root, 'worktree', 'list').trim().split('\n').length, 1, 'the worktree is unregistered');
   });
 
+  test('refresh: the next trial starts as a new sandbox would, from HEAD and the user\'s pack as they are now', async () => {
+    const { root, pack, target } = repo();
+    const sandbox = await createSandbox(pack, target);
+    try {
+      // What one agent leaves behind: a tracked edit, a new file, an ignored build, a changed target.
+      writeFileSync(sandbox.target, 'agent 1\n');
+      writeFileSync(path.join(sandbox.root, 'README.md'), 'pwned\n');
+      writeFileSync(path.join(sandbox.root, 'stray.txt'), 'x\n');
+      mkdirSync(path.join(sandbox.root, 'build'));
+      writeFileSync(path.join(sandbox.root, 'build', 'ignored.o'), 'x');
+      // Meanwhile the trial was kept, the pack gained a row, and the user committed.
+      writeFileSync(target, 'kept\n');
+      writeFileSync(path.join(pack, 'memory.md'), 'tried: agent 1\n');
+      writeFileSync(path.join(root, 'pkg', 'module.py'), 'X = 2\n');
+      git(root, '-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-q', '-am', 'two');
+      await sandbox.refresh();
+      assert.equal(readFileSync(sandbox.target, 'utf8'), 'kept\n');
+      assert.equal(readFileSync(path.join(sandbox.pack, 'memory.md'), 'utf8'), 'tried: agent 1\n');
+      assert.equal(readFileSync(path.join(sandbox.root, 'README.md'), 'utf8'), '# product\n');
+      assert.equal(readFileSync(path.join(sandbox.root, 'pkg', 'module.py'), 'utf8'), 'X = 2\n');
+      assert.equal(existsSync(path.join(sandbox.root, 'stray.txt')), false);
+      assert.equal(existsSync(path.join(sandbox.root, 'build')), false);
+      assert.deepEqual(await sandbox.otherChanges(), []);
+      writeFileSync(path.join(sandbox.root, 'stray2.txt'), 'x\n');
+      assert.deepEqual(await sandbox.otherChanges(), ['stray2.txt']);
+    } finally {
+      await sandbox.dispose();
+    }
+    assert.equal(git(root, 'worktree', 'list').trim().split('\n').length, 1);
+  });
+
   test('outside git: a copy of the pack and a target that lives beside it', async () => {
     const root = writeTree(tempDir(), { ...packFiles('atris/experiments/demo'), 'pkg/module.py': 'X = 1\n' });
     const pack = path.join(root, 'atris', 'experiments', 'demo');

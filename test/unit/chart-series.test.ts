@@ -71,6 +71,11 @@ describe('chart series from the real logs', () => {
       { x: 0.7, y: 0.1, trial: 4 },
     ]);
     assert.deepEqual(buildSeries(log).pareto, paretoFront(log.trials, 'higher'));
+    // The Pareto view draws every trial, the dominated ones too, with its status.
+    assert.deepEqual(
+      buildSeries(log).paretoTrials?.map((t) => `${t.trial}:${t.status}:${t.x},${t.y}`),
+      ['1:kept:0.5,0.5', '2:kept:0.6,0.4', '3:reverted:0.4,0.4', '4:kept:0.7,0.1', '5:kept:0.55,0.5'],
+    );
   });
 });
 

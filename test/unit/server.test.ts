@@ -7,7 +7,8 @@ import { after, describe, test } from 'node:test';
 import type { Diagnostic, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { archiveEdit, suggestSlug } from '../../src/server/quickFixes';
 import { packFiles, tempDir, writeTree } from './helpers';
-import { startServer, uri, type Harness } from './lspHarness';
+import { EXPERIMENTS_FOLDERS_CHANGED } from '../../src/shared/protocol';
+import { flush, startServer, uri, type Harness } from './lspHarness';
 
 const HEADER = 'timestamp\ttrial\tstatus\told_score\tnew_score\tproposal\tdescription\n';
 const harnesses: Harness[] = [];
@@ -116,6 +117,34 @@ describe('live', () => {
     const cleared = h.nextDiagnostics(program, (d) => d.length === 0);
     void h.client.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(path.join(exp, 'New_One')), type: 3 }] });
     assert.deepEqual(await cleared, []);
+  });
+});
+
+describe('the experiments folders setting changes', () => {
+  test('the server validates the packs of the new folders and clears those of the old ones', async () => {
+    const { h, root, exp } = await serve({ ...packFiles('atris/experiments/Old_One'), ...packFiles('lab/packs/New_One') });
+    const oldProgram = path.join(exp, 'Old_One', 'program.md');
+    const newProgram = path.join(root, 'lab', 'packs', 'New_One', 'program.md');
+    assert.deepEqual(codes(h.diagnostics(oldProgram)), ['invalid-slug']);
+    assert.equal(h.diagnostics(newProgram), undefined);
+    const appeared = h.nextDiagnostics(newProgram, (d) => d.length > 0);
+    const cleared = h.nextDiagnostics(oldProgram, (d) => d.length === 0);
+    void h.client.sendNotification(EXPERIMENTS_FOLDERS_CHANGED, { experimentsFolders: ['lab/packs'] });
+    assert.deepEqual(codes(await appeared), ['invalid-slug']);
+    assert.deepEqual(await cleared, []);
+    await flush(h.client);
+    assert.deepEqual(h.validated.at(-1), { packs: [{ dir: path.join(root, 'lab', 'packs', 'New_One'), slug: 'New_One', errors: 1, warnings: 0 }], removed: [] });
+    assert.ok(h.validated.some((m) => m.removed.includes(path.join(exp, 'Old_One'))));
+  });
+
+  test('a malformed change is ignored: the folders stay as they were', async () => {
+    const { h, exp } = await serve(packFiles('atris/experiments/Old_One'));
+    const program = path.join(exp, 'Old_One', 'program.md');
+    void h.client.sendNotification(EXPERIMENTS_FOLDERS_CHANGED, { experimentsFolders: 'lab/packs' });
+    await new Promise((r) => setTimeout(r, 250));
+    await flush(h.client);
+    assert.deepEqual(codes(h.diagnostics(program)), ['invalid-slug']);
+    assert.deepEqual(h.validated.flatMap((m) => m.removed), []);
   });
 });
 

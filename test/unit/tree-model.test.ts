@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { listExperimentsFolder } from '../../src/core/discovery';
-import { loadPackInfo } from '../../src/extension/tree/packInfo';
+import { loadPackInfo } from '../../src/core/packInfo';
 import { packChildren, packNode, proposalNodes, runNodes, trialNodes } from '../../src/extension/tree/model';
 import { EXPERIMENTS, WORKSPACE } from './helpers';
 

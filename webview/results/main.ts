@@ -21,8 +21,8 @@ import {
 } from 'chart.js';
 import zoomPlugin from 'chartjs-plugin-zoom';
 import { filterRun } from '../../src/core/results/series';
-import { FromWebview, ToWebview, type ChartSeriesMessage } from '../../src/shared/chartMessages';
-import { drawnMarks, edgeArrows, runBoundaries, type XYPoint } from './plugins';
+import { FromWebview, ToWebview, type ChartSeriesMessage, type SamplesMessage } from '../../src/shared/chartMessages';
+import { drawnMarks, edgeArrows, runBoundaries, sampleMarks, type XYPoint } from './plugins';
 import { TrialTable } from './table';
 import { themeColors, themeFonts, type ThemeColors } from './theme';
 
@@ -37,7 +37,7 @@ type Point = ChartSeriesMessage['points'][number];
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const fmt = (n: number | undefined) => (n === undefined ? '–' : n.toFixed(4));
 
-let current: { pack: string; series: ChartSeriesMessage; diffLines: Set<number> } | undefined;
+let current: { pack: string; series: ChartSeriesMessage; diffLines: Set<number>; samples?: SamplesMessage } | undefined;
 let chart: Chart | undefined;
 /** What `chart` draws now: scores redraw in place; anything else is replaced. */
 let chartKind: 'scores' | 'counts' | undefined;
@@ -48,6 +48,11 @@ const table = new TrialTable($('table'), (line) => post({ type: 'openTrial', lin
 const boundaries = runBoundaries(
   () => (selectedRun === 'all' ? (current?.series.runBoundaries ?? []) : []),
   () => themeColors().grid,
+);
+const samples = sampleMarks(
+  () => current?.samples,
+  () => new Map(visiblePoints(current!.series).map((p) => [p.line, p.x])),
+  () => themeColors(),
 );
 
 /** The zoomed or panned view, to keep across a redraw; undefined when the chart shows everything. */
@@ -155,7 +160,7 @@ function drawScores(series: ChartSeriesMessage, keep?: View): void {
   chart = new Chart($<HTMLCanvasElement>('chart'), {
     type: 'line',
     data: { datasets: data },
-    plugins: [boundaries, edgeArrows, drawnMarks],
+    plugins: [samples, boundaries, edgeArrows, drawnMarks],
     options: {
       animation: false,
       parsing: false,
@@ -216,13 +221,29 @@ function drawPareto(series: ChartSeriesMessage): void {
   pareto = undefined;
   if (!series.pareto) return;
   const colors = themeColors();
+  const front = series.pareto.map((p) => ({ x: p.x, y: p.y }));
+  const of = (status: Point['status']) => (series.paretoTrials ?? []).filter((p) => p.status === status).map((p) => ({ x: p.x, y: p.y }));
+  const dots = (label: string, data: Array<{ x: number; y: number }>, color: string, filled: boolean): ChartDataset<'line', Array<{ x: number; y: number }>> => ({
+    label,
+    data,
+    showLine: false,
+    pointRadius: 3,
+    borderColor: color,
+    backgroundColor: filled ? color : 'transparent',
+  });
   pareto = new Chart($<HTMLCanvasElement>('pareto'), {
     type: 'line',
     data: {
-      datasets: [{ label: 'Pareto front', data: series.pareto.map((p) => ({ x: p.x, y: p.y })), borderColor: colors.best, pointRadius: 4, backgroundColor: colors.best }],
+      // Chart.js draws later datasets on top: every trial first, then the front over them.
+      datasets: [
+        dots('Kept', of('kept'), colors.kept, true),
+        dots('Reverted', of('reverted'), colors.reverted, false),
+        { label: 'Pareto front', data: front, borderColor: colors.best, pointRadius: 5, backgroundColor: colors.best },
+      ],
     },
     options: { animation: false, parsing: false, responsive: true, maintainAspectRatio: false, scales: { x: { type: 'linear', title: { display: true, text: 'metric 1', color: colors.foreground } }, y: { title: { display: true, text: 'metric 2', color: colors.foreground } } } },
   });
+  document.body.dataset.paretoTrials = String(series.paretoTrials?.length ?? 0);
 }
 
 function render(keep?: View): void {
@@ -235,7 +256,8 @@ function render(keep?: View): void {
   drawPareto(series);
   table.setRows(points, current.diffLines);
   const numeric = points.filter((p) => p.y !== undefined).length;
-  $('summary').textContent = `${points.length} trial(s) · ${series.runs.length} run(s) · metric ${series.metric ?? 'none (status only)'}`;
+  const noise = current.samples?.noise ? ' · shaded: the baseline\'s noise (median ± 1 sd); whiskers: a trial\'s middle half of measurements' : '';
+  $('summary').textContent = `${points.length} trial(s) · ${series.runs.length} run(s) · metric ${series.metric ?? 'none (status only)'}${noise}`;
   // What a test or a screen reader can read without looking at pixels.
   const colors = themeColors();
   Object.assign(document.body.dataset, {
@@ -266,14 +288,14 @@ window.addEventListener('message', (event: MessageEvent) => {
     // Only the new rows travel; anything out of step asks for the whole series again.
     if (!current || message.from !== current.series.points.length) return post({ type: 'ready' });
     const points = current.series.points.concat(message.series.points);
-    current = { ...current, series: { ...message.series, points }, diffLines: new Set(message.diffLines) };
+    current = { ...current, series: { ...message.series, points }, diffLines: new Set(message.diffLines), samples: message.samples };
     if (message.series.runs.length !== $<HTMLSelectElement>('run').options.length - 1) fillRunSelector(current.series);
     render();
     return;
   }
   $('title').textContent = `Results: ${message.pack}`;
   $('error').textContent = message.error ?? '';
-  current = { pack: message.pack, series: message.series, diffLines: new Set(message.diffLines) };
+  current = { pack: message.pack, series: message.series, diffLines: new Set(message.diffLines), samples: message.samples };
   fillRunSelector(message.series);
   render();
 });

@@ -93,3 +93,55 @@ export const drawnMarks: Plugin<'line'> = {
     });
   },
 };
+
+type Samples = NonNullable<import('../../src/shared/chartMessages').SamplesMessage>;
+
+/**
+ * Repeated measurements: the baseline's noise band (median ± one standard deviation) shaded behind
+ * the points, and a whisker over each measured trial's interquartile range. What was drawn goes into
+ * the page's data attributes, for tests and screen readers.
+ */
+export function sampleMarks(samples: () => Samples | undefined, lines: () => Map<number, number>, colors: () => { band: string; whisker: string }): Plugin<'line'> {
+  return {
+    id: 'autoexpSampleMarks',
+    beforeDatasetsDraw(c) {
+      const noise = samples()?.noise;
+      document.body.dataset.noiseBand = noise ? `${noise.low.toFixed(4)}..${noise.high.toFixed(4)}` : '';
+      if (!noise) return;
+      const { ctx, chartArea, scales } = c;
+      const top = Math.max(chartArea.top, scales.y.getPixelForValue(noise.high));
+      const bottom = Math.min(chartArea.bottom, scales.y.getPixelForValue(noise.low));
+      if (bottom <= top) return;
+      ctx.save();
+      ctx.fillStyle = colors().band;
+      ctx.fillRect(chartArea.left, top, chartArea.right - chartArea.left, bottom - top);
+      ctx.restore();
+    },
+    afterDatasetsDraw(c) {
+      const { ctx, chartArea, scales } = c;
+      const xOfLine = lines();
+      const drawn: number[] = [];
+      ctx.save();
+      ctx.strokeStyle = colors().whisker;
+      ctx.lineWidth = 1;
+      for (const spread of samples()?.spreads ?? []) {
+        const x = xOfLine.get(spread.line);
+        if (x === undefined || x < scales.x.min || x > scales.x.max) continue;
+        const px = scales.x.getPixelForValue(x);
+        const clamp = (v: number) => Math.min(chartArea.bottom, Math.max(chartArea.top, scales.y.getPixelForValue(v)));
+        const [high, low] = [clamp(spread.high), clamp(spread.low)];
+        ctx.beginPath();
+        ctx.moveTo(px, high);
+        ctx.lineTo(px, low);
+        for (const y of [high, low]) {
+          ctx.moveTo(px - 4, y);
+          ctx.lineTo(px + 4, y);
+        }
+        ctx.stroke();
+        drawn.push(spread.line);
+      }
+      ctx.restore();
+      document.body.dataset.whiskers = JSON.stringify(drawn);
+    },
+  };
+}

@@ -7,6 +7,9 @@ export interface ThemeColors {
   error: string;
   best: string;
   baseline: string;
+  /** The baseline's noise band: translucent, so the grid and points show through in every theme. */
+  band: string;
+  whisker: string;
   modality(name: string): string;
 }
 
@@ -27,6 +30,8 @@ export function themeColors(): ThemeColors {
     error: variable('--vscode-charts-red', '#e51400'),
     best: variable('--vscode-charts-blue', '#1a85ff'),
     baseline: variable('--vscode-charts-foreground', '#bbbbbb'),
+    band: variable('--vscode-editor-selectionHighlightBackground', 'rgba(128, 128, 128, 0.18)'),
+    whisker: variable('--vscode-foreground', '#cccccc'),
     modality(name) {
       if (!seen.has(name)) seen.set(name, modalities[seen.size % modalities.length]);
       return seen.get(name)!;

@@ -6,6 +6,7 @@ import { DEFAULT_BUDGETS, type Budgets } from '../../core/autopilot/budget';
 import { commandAgent, type Agent } from '../../core/autopilot/commandAgent';
 import { PRESET_NAMES, type PresetName } from '../../core/autopilot/presets';
 import { runAutopilot } from '../../core/autopilot/session';
+import { EXIT_CANCELLED } from '../../core/run/exitCodes';
 import { splitShellWords } from '../../core/autopilot/shellWords';
 import { parse, onePositional, timeoutMs } from '../args';
 import type { CliIO } from '../io';
@@ -93,6 +94,6 @@ export async function autopilotCommand(args: string[], io: CliIO): Promise<numbe
   });
   if (values.json) io.out(JSON.stringify(summary));
   // A session that ran out of budget or patience did what it was asked; errors in a row did not.
-  if (summary.stoppedOn === 'cancelled') return 130;
+  if (summary.stoppedOn === 'cancelled') return EXIT_CANCELLED;
   return summary.stoppedOn === 'budget' || summary.stoppedOn === 'patience' ? 0 : 1;
 }

@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../../core/errors';
 import { DEFAULT_TIMEOUT_SECONDS } from '../../core/measure';
-import { oldestBefore, restoreJournalBaseline } from '../../core/run/journalReset';
-import { resolveTarget } from '../../core/target';
+import { restoreJournalBaseline } from '../../core/run/journalReset';
+import { planReset, type ResetPlan } from '../../core/run/resetPlan';
 import { resolvePython } from '../../core/python';
 import { holdPackForReset, runReset } from '../../core/reset';
 import { onePositional, parse, timeoutMs } from '../args';
@@ -22,7 +21,8 @@ export async function resetCommand(args: string[], io: CliIO): Promise<number> {
   const hold = holdPackForReset(pack);
   try {
     for (const line of hold.recovered) io.err(`autoexp: ${line}`);
-    if (!existsSync(path.join(pack, 'reset.py'))) return await resetFromJournal(pack, io);
+    const plan = await planReset(pack);
+    if (plan.kind !== 'script') return resetFromJournal(pack, plan, io);
     const python = await resolvePython(values.python);
     const run = await runReset(pack, { python: python.command, timeoutMs: limit, signal: io.signal });
     for (const line of run.stdout.split(/\r?\n/)) if (line.trim()) io.out(line);
@@ -32,12 +32,11 @@ export async function resetCommand(args: string[], io: CliIO): Promise<number> {
   }
 }
 
-async function resetFromJournal(pack: string, io: CliIO): Promise<number> {
-  const target = await resolveTarget(pack);
-  const baseline = target.kind === 'unknown' ? undefined : oldestBefore(pack, target.path);
-  if (!baseline) {
+function resetFromJournal(pack: string, plan: Exclude<ResetPlan, { kind: 'script' }>, io: CliIO): number {
+  if (plan.kind === 'none') {
     throw new UserError(`${path.join(pack, 'reset.py')}: not found, and the run journal holds no snapshot of the target to restore; nothing was changed`);
   }
+  const baseline = plan.baseline;
   const changed = restoreJournalBaseline(pack, baseline);
   io.out(`${changed ? 'restored' : 'already at'} ${baseline.target} from the run journal (the state before trial ${baseline.trial} of run ${baseline.run}); this pack has no reset.py`);
   return 0;

@@ -2,13 +2,13 @@ import * as path from 'node:path';
 import { UserError } from '../../core/errors';
 import { runningBest, toCsv, toJson, toMarkdown } from '../../core/results/export';
 import { loadResults } from '../../core/results/load';
+import { scoreText as fmt } from '../../core/scoreText';
 import type { ResultsLog } from '../../core/results/model';
 import { onePositional, parse } from '../args';
 import type { CliIO } from '../io';
 import { packFolder } from '../packArg';
 import { journalRoot, readJournal, runsOfPack } from '../../core/run/journal';
 
-const fmt = (n: number | undefined) => (n === undefined ? '-' : n.toFixed(4));
 
 /** A summary a person reads in a terminal; the flags give the same data for machines. */
 export function resultsText(log: ResultsLog): string[] {

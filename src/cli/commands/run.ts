@@ -1,15 +1,15 @@
+import * as path from 'node:path';
 import { UserError } from '../../core/errors';
 import { DEFAULT_TIMEOUT_SECONDS } from '../../core/measure';
 import { resolvePython } from '../../core/python';
-import type { RunSummary } from '../../core/run/context';
+import { chooseEngine } from '../../core/run/engineChoice';
+import { EXIT_BY_STATUS } from '../../core/run/exitCodes';
 import { runLoop } from '../../core/run/runLoop';
 import { numberOption, onePositional, parse, timeoutMs } from '../args';
 import type { CliIO } from '../io';
-import { packFolder } from '../packArg';
 import { KEEP_FLAG_OPTIONS, keepFlagsGiven, parseKeepFlags } from '../keepFlags';
+import { packFolder } from '../packArg';
 import { seeAllCommand } from './diff';
-
-const EXIT_BY_STATUS: Record<RunSummary['status'], number> = { finished: 0, stopped: 1, error: 1, interrupted: 1, cancelled: 130 };
 
 /** `autoexp run PACK --proposal P …`: the keep/revert loop, every trial journalled, the target never lost. */
 export async function runCommand(args: string[], io: CliIO): Promise<number> {
@@ -26,21 +26,15 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
     'no-diff': { type: 'boolean' },
     ...KEEP_FLAG_OPTIONS,
   });
-  const keepFlags = keepFlagsGiven(values);
-  const nativeOnly = values.repeat !== undefined || values.margin !== undefined || values.direction !== undefined || keepFlags.length > 0;
-  // Repeats, margins and a direction are the native engine's: asking for one asks for it.
-  const engine = values.engine ?? (nativeOnly ? 'native' : undefined);
-  if (engine !== undefined && engine !== 'pack' && engine !== 'native') throw new UserError(`autoexp run: --engine is pack or native, got "${engine}"`, 2);
-  const direction = values.direction;
-  if (direction !== undefined && direction !== 'higher' && direction !== 'lower') throw new UserError(`autoexp run: --direction is higher or lower, got "${direction}"`, 2);
-  if (engine === 'pack' && keepFlags.length) throw new UserError(`autoexp run: ${keepFlags[0]} belongs to the native engine; the pack engine keeps by loop.py's own rule`, 2);
-  const { keep, repeat } = parseKeepFlags(values, numberOption('run', 'repeat', values.repeat));
-  const margin = numberOption('run', 'margin', values.margin) ?? 0;
-  if (engine === 'pack' && nativeOnly) {
-    throw new UserError('autoexp run: --repeat, --margin and --direction belong to the native engine; the pack engine keeps by loop.py\'s own rule', 2);
-  }
+  const repeat = numberOption('run', 'repeat', values.repeat);
+  const margin = numberOption('run', 'margin', values.margin);
+  const packArg = onePositional('run', positionals, 'PACK');
+  // Flags are judged before the pack is: a usage error names the flag even when PACK is wrong too.
+  const choice = chooseEngine(path.resolve(io.cwd, packArg), { engine: values.engine, direction: values.direction, repeat, margin, nativeFlags: keepFlagsGiven(values) });
+  if (!choice.ok) throw new UserError(`autoexp run: ${choice.usage}`, 2);
+  const keep = parseKeepFlags(values, repeat);
   const limit = timeoutMs('run', values.timeout, DEFAULT_TIMEOUT_SECONDS);
-  const pack = await packFolder(io.cwd, onePositional('run', positionals, 'PACK'));
+  const pack = await packFolder(io.cwd, packArg);
   // A named interpreter is not probed first: a run starts it within milliseconds anyway, and a
   // missing one fails there with the same one-line error. (VS Code passes the one it already checked.)
   const python = values.python ? { command: values.python } : await resolvePython();
@@ -50,11 +44,12 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
     proposals: values.proposal ?? [],
     cwd: io.cwd,
     python: python.command,
-    engine,
-    direction,
-    repeat,
-    margin,
-    keep,
+    engine: choice.engine,
+    engineWhy: choice.why,
+    direction: choice.direction,
+    repeat: keep.repeat,
+    margin: margin ?? 0,
+    keep: keep.keep,
     timeoutMs: limit,
     signal: io.signal,
     inlineDiffs: values['no-diff'] || values.json ? undefined : { color: io.color ?? false, seeAll: seeAllCommand(onePositional('run', positionals, 'PACK')) },

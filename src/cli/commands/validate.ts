@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { type PackRef, packsToValidate, referencePacks } from '../../core/discovery';
+import { findingCounts } from '../../core/summary';
 import { type PackReport, referenceReport, validatePacks } from '../../core/validation/validate';
 import { onePositional, parse } from '../args';
 import type { CliIO } from '../io';
@@ -29,8 +30,8 @@ function packsOfRoot(root: string, io: CliIO): PackRef[] {
 /** Every rule's findings with positions; `ok` (and exit 0) only when no finding is an error. */
 function printJson(reports: readonly PackReport[], referenceExit: 0 | 1, io: CliIO): number {
   const findings = reports.flatMap((r) => r.findings.map((f) => ({ pack: r.pack.slug, ...f })));
-  const ok = referenceExit === 0 && !findings.some((f) => f.severity === 'error');
-  const packs = reports.map((r) => ({ slug: r.pack.slug, dir: r.pack.dir, valid: !r.findings.some((f) => f.severity === 'error') }));
+  const ok = referenceExit === 0 && findingCounts(findings).errors === 0;
+  const packs = reports.map((r) => ({ slug: r.pack.slug, dir: r.pack.dir, valid: findingCounts(r.findings).errors === 0 }));
   io.out(JSON.stringify({ ok, packs, findings }, null, 2));
   return ok ? 0 : 1;
 }

@@ -1,8 +1,9 @@
 /**
- * Where an agent works for one trial: never the user's working tree. In a git repository, a detached
- * worktree of HEAD with the working copies of the pack and the target copied over it, so the agent sees
- * uncommitted state; elsewhere, a copy of the pack and the target. Only the target's new content leaves
- * the sandbox; every other change is listed, then thrown away with it.
+ * Where an agent works: never the user's working tree. In a git repository, a detached worktree of HEAD
+ * with the working copies of the pack and the target copied over it, so the agent sees uncommitted
+ * state; elsewhere, a copy of the pack and the target. Only the target's new content leaves the
+ * sandbox; every other change is listed, then thrown away. One sandbox serves a whole session: between
+ * trials `refresh()` puts it back as a new one would start, far cheaper than a new worktree each time.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -26,6 +27,11 @@ export interface Sandbox {
   kind: 'worktree' | 'copy';
   /** Paths (relative to the sandbox root) that differ from how the sandbox started, the target excluded. */
   otherChanges(): Promise<string[]>;
+  /**
+   * Back to how a new sandbox would start: HEAD as it is now in the repository, everything the last
+   * agent wrote (ignored files too) gone, and the user's pack and target as they are now.
+   */
+  refresh(): Promise<void>;
   /** Removes the sandbox, and its worktree registration. */
   dispose(): Promise<void>;
 }
@@ -72,11 +78,16 @@ async function worktreeSandbox(repo: string, pack: string, target: string): Prom
   const root = path.join(holder, 'tree');
   await git(repo, ['worktree', 'add', '--detach', '--quiet', root, 'HEAD']);
   const inSandbox = (p: string) => path.join(root, path.relative(repo, p));
-  copyInto(pack, inSandbox(pack));
-  copyInto(target, inSandbox(target));
   const targetRel = path.relative(repo, target);
-  const startDirty = await dirtyPaths(root);
-  const start = fingerprint(root, startDirty);
+  let start = new Map<string, string>();
+  const copyUserState = async () => {
+    // The user's pack as it is now: what a trial added to it (a row, memory.md, a replay) included.
+    rmSync(inSandbox(pack), { recursive: true, force: true });
+    copyInto(pack, inSandbox(pack));
+    copyInto(target, inSandbox(target));
+    start = fingerprint(root, await dirtyPaths(root));
+  };
+  await copyUserState();
   return {
     root,
     pack: inSandbox(pack),
@@ -89,6 +100,12 @@ async function worktreeSandbox(repo: string, pack: string, target: string): Prom
       for (const p of start.keys()) if (!now.has(p)) changed.add(p);
       changed.delete(targetRel);
       return [...changed].sort();
+    },
+    async refresh() {
+      // main-worktree/HEAD: the repository's HEAD now, which the user may have moved since the last trial.
+      await git(root, ['reset', '--hard', '--quiet', 'main-worktree/HEAD']);
+      await git(root, ['clean', '-fdxq']);
+      await copyUserState();
     },
     async dispose() {
       await git(repo, ['worktree', 'remove', '--force', root]).catch(() => undefined);
@@ -105,10 +122,15 @@ function copySandbox(pack: string, target: string): Sandbox {
   while (path.relative(base, target).startsWith('..')) base = path.dirname(base);
   const root = path.join(holder, 'tree');
   const inSandbox = (p: string) => path.join(root, path.relative(base, p));
-  copyInto(pack, inSandbox(pack));
-  copyInto(target, inSandbox(target));
   const targetRel = path.relative(base, target);
-  const start = fingerprint(root, listFiles(root));
+  let start = new Map<string, string>();
+  const copyUserState = () => {
+    rmSync(root, { recursive: true, force: true });
+    copyInto(pack, inSandbox(pack));
+    copyInto(target, inSandbox(target));
+    start = fingerprint(root, listFiles(root));
+  };
+  copyUserState();
   return {
     root,
     pack: inSandbox(pack),
@@ -121,6 +143,9 @@ function copySandbox(pack: string, target: string): Sandbox {
       for (const p of start.keys()) if (!now.has(p)) changed.add(p);
       changed.delete(targetRel);
       return [...changed].sort();
+    },
+    async refresh() {
+      copyUserState();
     },
     async dispose() {
       rmSync(holder, { recursive: true, force: true });

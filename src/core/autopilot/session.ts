@@ -22,7 +22,7 @@ import type { Agent } from './commandAgent';
 import { memoryForPrompt, readNotes, renderMemory, type MemoryState } from './memory';
 import { buildPrompt } from './prompt';
 import { saveReplay } from './replay';
-import { createSandbox, removeLeftoverSandbox } from './sandbox';
+import { createSandbox, removeLeftoverSandbox, type Sandbox } from './sandbox';
 
 export interface AutopilotOptions {
   pack: string;
@@ -125,6 +125,17 @@ export async function runAutopilot(options: AutopilotOptions): Promise<Autopilot
   const native = { ...options.native, direction };
   const started = Date.now();
   const clock = options.clock ?? (() => (Date.now() - started) / 60_000);
+  // One sandbox for the session, made at the first trial and refreshed before each later one.
+  let sandbox: Sandbox | undefined;
+  const sandboxForTrial = async (): Promise<Sandbox> => {
+    if (sandbox) {
+      await sandbox.refresh();
+      return sandbox;
+    }
+    sandbox = await createSandbox(ctx.pack, ctx.target);
+    journal.append({ type: 'sandbox', run: ctx.run, path: sandbox.root });
+    return sandbox;
+  };
   try {
     // --resume: the newest session whose last run did not finish, with its budgets and counters.
     const earlier = autopilotRuns(journal.root, pack);
@@ -167,7 +178,7 @@ export async function runAutopilot(options: AutopilotOptions): Promise<Autopilot
       }
       trial++;
       const trialStarted = performance.now();
-      const { outcome, report, discarded, replay } = await autopilotTrial(ctx, options, native, dialect, { trial, best, baseline: baseline.score, budgets, spent, changeDirection: check.changeDirection, direction });
+      const { outcome, report, discarded, replay } = await autopilotTrial(ctx, options, native, dialect, await sandboxForTrial(), { trial, best, baseline: baseline.score, budgets, spent, changeDirection: check.changeDirection, direction });
       trials.push(outcome);
       reporter.trialDone?.(trial, budgets.maxTrials, outcome.status);
       journal.append({
@@ -202,9 +213,12 @@ export async function runAutopilot(options: AutopilotOptions): Promise<Autopilot
     reporter.line(summaryLine);
     const status = stop!.kind === 'cancelled' ? 'cancelled' : 'stopped';
     const summary: AutopilotSummary = { run: ctx.run, engine: 'native', status, message: stop!.reason, baseline: baseline.score, best, trials, session, spent, stopReason: stop!.reason, stoppedOn: stop!.kind };
+    // Before the run ends: a sandbox left by a run that ended would never be cleaned up.
+    await sandbox?.dispose();
     close(summary);
     return summary;
   } catch (err) {
+    await sandbox?.dispose().catch(() => undefined);
     close({ status: 'error', message: String((err as Error).message ?? err) });
     throw err;
   } finally {
@@ -228,11 +242,10 @@ async function autopilotTrial(
   options: AutopilotOptions,
   native: NativeOptions & { direction: Direction },
   dialect: ReturnType<typeof readDialect>,
+  sandbox: Sandbox,
   state: TrialState,
 ): Promise<{ outcome: TrialOutcome; report: AgentReport; discarded: string[]; replay?: string }> {
   const { reporter, journal } = ctx;
-  const sandbox = await createSandbox(ctx.pack, ctx.target);
-  journal.append({ type: 'sandbox', run: ctx.run, path: sandbox.root });
   const promptDir = mkdtempSync(path.join(tmpdir(), 'autoexp-prompt-'));
   let report: AgentReport = {};
   let discarded: string[] = [];
@@ -276,7 +289,6 @@ async function autopilotTrial(
     discarded = await sandbox.otherChanges();
     candidate = readFileSync(sandbox.target);
   } finally {
-    await sandbox.dispose();
     rmSync(promptDir, { recursive: true, force: true });
   }
   if (report.hypothesis) reporter.line(`  hypothesis: ${report.hypothesis}`);

@@ -10,7 +10,8 @@
 import type { Finding, Severity } from '../findings';
 import { CANONICAL_HEADER } from '../packFormat';
 import { METRIC_SAMPLE_ROWS, directionFor, findRoles, isBetter, isPlaceholder, looksLikeHeader, normaliseStatus, parseNumber } from './columns';
-import type { ColumnRoles, ResultsLog, Run, StatusCounts, Trial, TrialStatus } from './model';
+import type { ColumnRoles, ResultsLog, Run, Trial, TrialStatus } from './model';
+import { statusCounts } from '../summary';
 
 /** The rule ids of the problems a log can have. */
 export const RESULTS_RULES = {
@@ -94,10 +95,6 @@ class LineCursor {
 
 function problem(file: string, rule: string, severity: Severity, message: string, line: number, column: number, endColumn: number): Finding {
   return { rule, severity, message, file, line, column, endLine: line, endColumn };
-}
-
-function emptyCounts(): StatusCounts {
-  return { kept: 0, reverted: 0, error: 0, baseline: 0, unknown: 0 };
 }
 
 const META_LINE = /^#\s*([A-Za-z0-9_.-]+)\s*:\s*(.*?)\s*$/;
@@ -515,26 +512,10 @@ function readRows(
 
 function finish(file: string, header: string[], columns: ColumnRoles, meta: Record<string, string>, runs: Run[], trials: Trial[], problems: Finding[]): ResultsLog {
   const { direction, source } = directionFor(meta, columns.score);
-  const counts = emptyCounts();
+  const counts = statusCounts(trials);
   let best: ResultsLog['best'];
   for (let i = 0; i < trials.length; i++) {
     const t = trials[i];
-    switch (t.status) {
-      case 'kept':
-        counts.kept++;
-        break;
-      case 'reverted':
-        counts.reverted++;
-        break;
-      case 'error':
-        counts.error++;
-        break;
-      case 'baseline':
-        counts.baseline++;
-        break;
-      default:
-        counts.unknown++;
-    }
     if ((t.status === 'kept' || t.status === 'baseline') && t.score !== undefined && (best === undefined || isBetter(t.score, best.score, direction))) {
       best = { score: t.score, trial: t.index };
     }

@@ -37,6 +37,8 @@ export interface ChartSeries {
   modalities?: Record<string, Array<{ x: number; y?: number }>>;
   /** Two-metric logs: the trials no other trial beats on both metrics, sorted by metric 1. */
   pareto?: Array<{ x: number; y: number; trial: number }>;
+  /** Every trial with both metrics, the front among them. */
+  paretoTrials?: Array<{ x: number; y: number; trial: number; status: ChartPoint['status'] }>;
   /** False when no trial has a score: the chart shows counts per run instead. */
   numeric: boolean;
 }
@@ -131,6 +133,9 @@ export function buildSeries(log: ResultsLog): ChartSeries {
     })),
     modalities: modalitySeries(log),
     pareto: twoMetrics ? paretoFront(log.trials, log.direction) : undefined,
+    paretoTrials: twoMetrics
+      ? log.trials.filter((t) => t.score !== undefined && t.score2 !== undefined).map((t) => ({ x: t.score!, y: t.score2!, trial: t.number, status: t.status ?? 'unknown' }))
+      : undefined,
     numeric: points.some((p) => p.y !== undefined),
   };
 }

@@ -9,7 +9,6 @@ import { UserError } from '../errors';
 import { realPath } from '../realPath';
 import { resolveProposals } from '../proposals';
 import type { InlineDiffOptions } from '../diff/inlineDiff';
-import { isPlaceholderScript } from '../validation/extendedRules';
 import { resolveTarget } from '../target';
 import type { Direction } from '../results/model';
 import { DEFAULT_TIMEOUT_SECONDS } from '../measure';
@@ -26,6 +25,7 @@ import { RunProcesses } from './runProcesses';
 import { removeDeadShimFolders } from './shimFolder';
 import { SnapshotStore } from './snapshots';
 import { processStartTime } from '../processTable';
+import { chooseEngine } from './engineChoice';
 import { withInlineDiffs } from './trialPrinter';
 
 export interface RunLoopOptions {
@@ -35,8 +35,10 @@ export interface RunLoopOptions {
   /** The folder a relative proposal is looked for first, as loop.py does; the pack when absent. */
   cwd?: string;
   python: string;
-  /** Undefined: the pack engine, unless loop.py is still the template's stub. */
+  /** Undefined: ./engineChoice.ts decides from the pack. */
   engine?: Engine;
+  /** Why a shell's own chooseEngine call picked `engine`, said at the start of the run as if the run had chosen. */
+  engineWhy?: string;
   direction?: Direction;
   repeat?: number;
   margin?: number;
@@ -47,14 +49,6 @@ export interface RunLoopOptions {
   reporter: RunReporter;
   /** Each trial's diff under its line; off when absent. */
   inlineDiffs?: InlineDiffOptions;
-}
-
-export function chooseEngine(pack: string, asked: Engine | undefined): { engine: Engine; why?: string } {
-  if (asked) return { engine: asked };
-  const loop = path.join(pack, 'loop.py');
-  if (!existsSync(loop)) return { engine: 'native', why: 'the pack has no loop.py' };
-  if (isPlaceholderScript(readFileSync(loop, 'utf8'))) return { engine: 'native', why: 'loop.py is still the template stub' };
-  return { engine: 'pack' };
 }
 
 /** A run that has passed its checks, recovered what a crash left, and holds the pack's lock. */
@@ -154,7 +148,9 @@ export async function openRun(options: OpenRunOptions): Promise<OpenRun> {
 export async function runLoop(options: RunLoopOptions): Promise<RunSummary & { recovered: string[] }> {
   const pack = realPath(options.pack);
   const proposals = resolveProposals(options.proposals, { cwd: path.resolve(options.cwd ?? pack), pack });
-  const { engine, why } = chooseEngine(pack, options.engine);
+  const choice = options.engine ? { engine: options.engine, why: options.engineWhy } : chooseEngine(pack, {});
+  if (!('engine' in choice)) throw new UserError(choice.usage, 2);
+  const { engine, why } = choice;
   const opened = await openRun({ ...options, pack, proposals, engine });
   const { recovered, close } = opened;
   const { ctx, flush } = withInlineDiffs(opened.ctx, options.inlineDiffs);

@@ -1,5 +1,6 @@
 /** What a trial's diff shows: its title, and which snapshots sit left and right. No `vscode` here. */
 import * as path from 'node:path';
+import { scoreText } from '../scoreText';
 import type { RunRecord, TrialRecord } from './journal';
 
 export interface TrialDiff {
@@ -10,7 +11,8 @@ export interface TrialDiff {
   fileName: string;
 }
 
-const score = (n: number | undefined) => (n === undefined ? '–' : n.toFixed(2));
+/** Two decimals: the title of a diff tab has little room. */
+const score = (n: number | undefined) => scoreText(n, 2);
 
 /** `smoke-keep-revert · trial 2 · KEPT 0.20 → 1.00`; undefined when the trial never produced a candidate. */
 export function trialDiff(run: RunRecord, trial: TrialRecord): TrialDiff | undefined {
@@ -25,12 +27,10 @@ export function trialDiff(run: RunRecord, trial: TrialRecord): TrialDiff | undef
   };
 }
 
-const score4 = (n: number | undefined) => (n === undefined ? '–' : n.toFixed(4));
-
 /** `smoke-keep-revert · trial 2 · KEPT · 0.2000 → 1.0000 · fix_patch.py · run 20250101T…`: one trial on one line. */
 export function trialHeadline(run: RunRecord, trial: TrialRecord): string {
   const status = `${(trial.status ?? 'running').toUpperCase()}${trial.reason ? ` (${trial.reason})` : ''}`;
-  return `${run.slug} · trial ${trial.trial} · ${status} · ${score4(trial.oldScore)} → ${score4(trial.newScore)} · ${trial.proposal} · run ${run.id}`;
+  return `${run.slug} · trial ${trial.trial} · ${status} · ${scoreText(trial.oldScore)} → ${scoreText(trial.newScore)} · ${trial.proposal} · run ${run.id}`;
 }
 
 /** The journal's trials of a pack by the results.tsv line of their row, newest run winning. */

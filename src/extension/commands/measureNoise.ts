@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { PackRef } from '../../core/discovery';
 import { describeNoise, measureNoise, type NoiseOutcome } from '../../core/measureNoise';
 import { pythonFor } from '../python';
-import { timeoutMs } from './measurePack';
+import { Config } from '../config';
 
 const DEFAULT_REPEAT = 10;
 
@@ -28,7 +28,7 @@ export async function measureNoiseCommand(pack: PackRef, log: vscode.LogOutputCh
       token.onCancellationRequested(() => abort.abort());
       return measureNoise(pack.dir, n, {
         python: python.command,
-        timeoutMs: timeoutMs(),
+        timeoutMs: Config.trialTimeoutMs(),
         signal: abort.signal,
         onScore: (i, score) => {
           log.info(`${pack.slug} measurement ${i}/${n}: ${score}`);

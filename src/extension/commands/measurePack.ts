@@ -2,12 +2,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PackRef } from '../../core/discovery';
-import { DEFAULT_TIMEOUT_SECONDS, runMeasure, type MeasureOutcome } from '../../core/measure';
+import { runMeasure, type MeasureOutcome } from '../../core/measure';
+import { Config } from '../config';
 import { pythonFor } from '../python';
-
-export function timeoutMs(): number {
-  return (vscode.workspace.getConfiguration('autoexp').get<number>('trialTimeoutSeconds') ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
-}
 
 /** Measures a pack; reports failures itself and returns the outcome for callers that chain on it. */
 export async function measurePack(pack: PackRef, log: vscode.LogOutputChannel, quiet = false): Promise<MeasureOutcome | undefined> {
@@ -18,7 +15,7 @@ export async function measurePack(pack: PackRef, log: vscode.LogOutputChannel, q
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
       const started = Date.now();
-      const { outcome, process } = await runMeasure(pack.dir, { python: python.command, timeoutMs: timeoutMs(), signal: abort.signal });
+      const { outcome, process } = await runMeasure(pack.dir, { python: python.command, timeoutMs: Config.trialTimeoutMs(), signal: abort.signal });
       log.info(`${python.command} ${path.join(pack.slug, 'measure.py')} exited ${process.exitCode ?? '-'} in ${Date.now() - started} ms`);
       if (outcome.ok) {
         log.info(`${pack.slug} measure payload: ${JSON.stringify(outcome.payload)}`);

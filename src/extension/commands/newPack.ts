@@ -2,14 +2,15 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
-import { DEFAULT_EXPERIMENTS_FOLDERS, slugProblem } from '../../core/packFormat';
+import { slugProblem } from '../../core/packFormat';
+import { Config } from '../config';
 import { createPack, packExists } from '../../core/scaffold';
 import type { PackIndex } from '../packIndex';
 
 async function chooseExperimentsDir(index: PackIndex): Promise<string | undefined> {
   const existing = index.workspaces.flatMap((w) => w.experiments.map((e) => e.dir));
   const folders = vscode.workspace.workspaceFolders ?? [];
-  const configured = vscode.workspace.getConfiguration('autoexp').get<string[]>('experimentsFolders') ?? DEFAULT_EXPERIMENTS_FOLDERS;
+  const configured = Config.experimentsFolders();
   const fresh = folders.map((f) => path.join(f.uri.fsPath, configured[0])).filter((d) => !existing.includes(d));
   const choices = [...existing, ...fresh];
   if (choices.length === 0) {

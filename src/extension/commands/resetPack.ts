@@ -2,16 +2,16 @@
  * "Autoexp: Reset Pack": confirm which file will change, run reset.py, then measure and show the
  * baseline score.
  */
-import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PackRef } from '../../core/discovery';
 import { UserError } from '../../core/errors';
 import { holdPackForReset, runReset, type ResetHold } from '../../core/reset';
-import { oldestBefore, restoreJournalBaseline } from '../../core/run/journalReset';
-import { resolveTarget, type TargetResolution } from '../../core/target';
+import { restoreJournalBaseline } from '../../core/run/journalReset';
+import { planReset, type ResetPlan } from '../../core/run/resetPlan';
 import { pythonFor } from '../python';
-import { measurePack, timeoutMs } from './measurePack';
+import { Config } from '../config';
+import { measurePack } from './measurePack';
 
 /**
  * The pack's run lock, held while the reset runs: refused, with the run named, while a run holds the
@@ -35,9 +35,10 @@ export async function resetPack(pack: PackRef, log: vscode.LogOutputChannel, con
   const early = holdPack(pack, log);
   if (!early) return undefined;
   early.release();
-  const target = await resolveTarget(pack.dir);
+  const plan = await planReset(pack.dir);
+  const target = plan.target;
   const targetText = target.kind === 'unknown' ? 'its bounded target' : vscode.workspace.asRelativePath(target.path);
-  if (!existsSync(path.join(pack.dir, 'reset.py'))) return resetFromJournal(pack, target, targetText, log, confirm);
+  if (plan.kind !== 'script') return resetFromJournal(pack, plan, targetText, log, confirm);
   if (confirm) {
     const answer = await vscode.window.showWarningMessage(
       `Reset ${pack.slug}?`,
@@ -51,7 +52,7 @@ export async function resetPack(pack: PackRef, log: vscode.LogOutputChannel, con
   if (!hold) return undefined;
   try {
     const run = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Autoexp: resetting ${pack.slug}` }, () =>
-      runReset(pack.dir, { python: python.command, timeoutMs: timeoutMs() }),
+      runReset(pack.dir, { python: python.command, timeoutMs: Config.trialTimeoutMs() }),
     );
     log.info(`${python.command} ${path.join(pack.slug, 'reset.py')} exited 0 in ${Math.round(run.durationMs)} ms: ${run.stdout.trim()}`);
   } catch (err) {
@@ -71,12 +72,12 @@ export async function resetPack(pack: PackRef, log: vscode.LogOutputChannel, con
 }
 
 /** No reset.py: the oldest "before" snapshot in the run journal stands in for the baseline. */
-async function resetFromJournal(pack: PackRef, target: TargetResolution, targetText: string, log: vscode.LogOutputChannel, confirm: boolean): Promise<number | undefined> {
-  const baseline = target.kind === 'unknown' ? undefined : oldestBefore(pack.dir, target.path);
-  if (!baseline) {
+async function resetFromJournal(pack: PackRef, plan: Exclude<ResetPlan, { kind: 'script' }>, targetText: string, log: vscode.LogOutputChannel, confirm: boolean): Promise<number | undefined> {
+  if (plan.kind === 'none') {
     void vscode.window.showErrorMessage(`Autoexp: ${pack.slug} cannot be reset: it has no reset.py, and the run journal holds no snapshot of ${targetText} yet.`);
     return undefined;
   }
+  const baseline = plan.baseline;
   const when = new Date(baseline.at).toLocaleString();
   if (confirm) {
     const answer = await vscode.window.showWarningMessage(

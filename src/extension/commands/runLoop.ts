@@ -6,6 +6,7 @@ import { listProposals } from '../../core/proposals';
 import { journalRoot } from '../../core/run/journal';
 import { heldLock } from '../../core/run/lock';
 import type { PackIndex } from '../packIndex';
+import type { PackTarget } from './args';
 import { pickPack } from '../packPicker';
 import { buildTask, definitionFor } from '../runs/loopTask';
 import type { RunTracker } from '../runs/runTracker';
@@ -47,21 +48,18 @@ async function chooseProposals(pack: PackRef): Promise<string[] | undefined> {
   return names.filter((n) => picked.has(n));
 }
 
-export async function runLoopCommand(index: PackIndex, tracker: RunTracker, cliPath: string, arg: unknown, given?: unknown): Promise<vscode.TaskExecution | undefined> {
-  const pack = await pickPack(index, arg, 'Run Loop');
+export async function runLoopCommand(index: PackIndex, tracker: RunTracker, cliPath: string, target: PackTarget | undefined, given: string[] | undefined): Promise<vscode.TaskExecution | undefined> {
+  const pack = await pickPack(index, target, 'Run Loop');
   if (!pack || !requireTrust('Run Loop')) return undefined;
   // Tests and keybindings may name the proposals; people choose them.
-  const proposals = Array.isArray(given) && given.every((p) => typeof p === 'string') ? (given as string[]) : await chooseProposals(pack);
+  const proposals = given ?? (await chooseProposals(pack));
   return proposals ? startRun(pack, proposals, tracker, cliPath) : undefined;
 }
 
 /** From the tree's proposal node, a proposal file's URI, or a pick of the pack's proposals. */
-export async function runProposalCommand(index: PackIndex, tracker: RunTracker, cliPath: string, arg: unknown): Promise<vscode.TaskExecution | undefined> {
-  let file: string | undefined;
-  const node = arg as { spec?: { kind?: string; open?: string } } | undefined;
-  if (node?.spec?.kind === 'proposal') file = node.spec.open;
-  else if (arg instanceof vscode.Uri) file = arg.fsPath;
-  const pack = file ? index.packOf(file) : await pickPack(index, arg, 'Run Proposal');
+export async function runProposalCommand(index: PackIndex, tracker: RunTracker, cliPath: string, given: { file?: string; pack?: PackTarget }): Promise<vscode.TaskExecution | undefined> {
+  let file = given.file;
+  const pack = file ? index.packOf(file) : await pickPack(index, given.pack, 'Run Proposal');
   if (!pack || !requireTrust('Run Proposal')) return undefined;
   if (!file) {
     const names = await listProposals(pack.dir);
@@ -72,10 +70,10 @@ export async function runProposalCommand(index: PackIndex, tracker: RunTracker, 
   return startRun(pack, [path.basename(file)], tracker, cliPath);
 }
 
-export async function stopRunCommand(tracker: RunTracker, arg: unknown): Promise<boolean> {
+export async function stopRunCommand(tracker: RunTracker, target: PackTarget | undefined): Promise<boolean> {
   const running = tracker.runningPacks();
-  const node = arg as { pack?: PackRef; spec?: { packDir?: string } } | undefined;
-  let dir = node?.pack?.dir ?? node?.spec?.packDir;
+  // Only a pack's own node names the run to stop; a file of a pack does not.
+  let dir = target && 'dir' in target ? target.dir : undefined;
   if (!dir && running.length === 1) dir = running[0];
   if (!dir && running.length > 1) {
     dir = (await vscode.window.showQuickPick(running.map((d) => ({ label: path.basename(d), dir: d })), { title: 'Stop Run', placeHolder: 'The run to stop' }))?.dir;

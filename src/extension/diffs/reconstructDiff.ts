@@ -12,15 +12,14 @@ import { knownStateBefore, reconstructTrial } from '../../core/run/reconstruct';
 import { SnapshotStore } from '../../core/run/snapshots';
 import { trialsByResultsLine } from '../../core/run/trialDiff';
 import { resolveTarget } from '../../core/target';
-import { timeoutMs } from '../commands/measurePack';
-import { journalRunsOf } from '../journalCache';
+import { Config } from '../config';
+import { journalRunsOf } from '../../core/run/journalCache';
 import { pythonFor } from '../python';
 import { requireTrust } from '../trust';
-import { trialRefOf } from './showTrialDiff';
+import type { TrialRef } from '../commands/args';
 import { snapshotUri } from './snapshotContent';
 
-export async function reconstructDiff(arg: unknown): Promise<boolean> {
-  const ref = trialRefOf(arg);
+export async function reconstructDiff(ref: TrialRef | undefined): Promise<boolean> {
   if (!ref || !requireTrust('Reconstruct Diff')) return false;
   const { packDir, resultsLine } = ref;
   const slug = path.basename(packDir);
@@ -40,7 +39,7 @@ export async function reconstructDiff(arg: unknown): Promise<boolean> {
   const python = await pythonFor(vscode.Uri.file(packDir));
   try {
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Autoexp: replaying ${trial.proposal} on a copy of ${path.basename(target.path)}` }, () =>
-      reconstructTrial({ packDir, target: target.path, proposal: path.join(packDir, 'proposals', trial.proposal!), known, python: python.command, store, timeoutMs: timeoutMs() }),
+      reconstructTrial({ packDir, target: target.path, proposal: path.join(packDir, 'proposals', trial.proposal!), known, python: python.command, store, timeoutMs: Config.trialTimeoutMs() }),
     );
     const name = path.basename(target.path);
     const status = (trial.status ?? trial.statusWord).toUpperCase();

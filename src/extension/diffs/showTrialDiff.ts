@@ -6,21 +6,12 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { journalRoot } from '../../core/run/journal';
 import { targetHistory, trialDiff, trialsByResultsLine, type TargetHistoryEntry } from '../../core/run/trialDiff';
-import { journalRunsOf } from '../journalCache';
+import { journalRunsOf } from '../../core/run/journalCache';
+import type { PackTarget, TrialRef } from '../commands/args';
 import type { PackIndex } from '../packIndex';
 import { pickPack } from '../packPicker';
 import { snapshotUri } from './snapshotContent';
 
-/** The tree's trial nodes and the chart carry the pack and the row's line in results.tsv. */
-export interface TrialRef {
-  packDir: string;
-  resultsLine: number;
-}
-
-export function trialRefOf(arg: unknown): TrialRef | undefined {
-  const spec = (arg as { spec?: { packDir?: string; resultsLine?: number } } | undefined)?.spec ?? (arg as TrialRef | undefined);
-  return spec && typeof spec.packDir === 'string' && typeof spec.resultsLine === 'number' ? { packDir: spec.packDir, resultsLine: spec.resultsLine } : undefined;
-}
 
 /** Every recorded trial of a pack with a candidate, newest first. */
 function packHistory(packDir: string): TargetHistoryEntry[] {
@@ -39,8 +30,8 @@ async function pickEntry(entries: TargetHistoryEntry[], title: string, placeHold
 }
 
 /** A pack's recorded trials, or a message saying there are none. */
-async function historyOfPickedPack(index: PackIndex, arg: unknown, title: string): Promise<{ slug: string; entries: TargetHistoryEntry[] } | undefined> {
-  const pack = await pickPack(index, arg, title);
+async function historyOfPickedPack(index: PackIndex, target: PackTarget | undefined, title: string): Promise<{ slug: string; entries: TargetHistoryEntry[] } | undefined> {
+  const pack = await pickPack(index, target, title);
   if (!pack) return undefined;
   const entries = packHistory(pack.dir);
   if (entries.length === 0) {
@@ -58,10 +49,11 @@ export async function openDiff(entry: TargetHistoryEntry): Promise<boolean> {
   return true;
 }
 
-export async function showTrialDiff(index: PackIndex, arg: unknown): Promise<boolean> {
-  const ref = trialRefOf(arg);
+/** A trial from the tree or the results page; without one, a pick of the pack's recorded trials. */
+export async function showTrialDiff(index: PackIndex, given: { trial?: TrialRef; pack?: PackTarget }): Promise<boolean> {
+  const ref = given.trial;
   if (!ref) {
-    const picked = await historyOfPickedPack(index, arg, 'Show Trial Diff');
+    const picked = await historyOfPickedPack(index, given.pack, 'Show Trial Diff');
     const entry = picked && (await pickEntry(picked.entries, `Show Trial Diff: ${picked.slug}`, 'The trial to compare with the target before it'));
     return entry ? openDiff(entry) : false;
   }
@@ -77,16 +69,16 @@ export async function showTrialDiff(index: PackIndex, arg: unknown): Promise<boo
 }
 
 /** From the target's CodeLens: its recorded trials, each opening its diff. */
-export async function showTargetHistory(arg: unknown): Promise<boolean> {
-  const { packDir, target } = (arg ?? {}) as { packDir?: string; target?: string };
-  if (!packDir || !target) return false;
+export async function showTargetHistory(given: { packDir: string; target: string } | undefined): Promise<boolean> {
+  if (!given) return false;
+  const { packDir, target } = given;
   const entry = await pickEntry(targetHistory(journalRunsOf(packDir), target), `History of ${path.basename(target)}`, 'A trial to see what it changed');
   return entry ? openDiff(entry) : false;
 }
 
 /** Two candidates of the same target side by side: what one trial did that another did not. */
-export async function compareTrials(index: PackIndex, arg: unknown): Promise<boolean> {
-  const picked = await historyOfPickedPack(index, arg, 'Compare Two Trials');
+export async function compareTrials(index: PackIndex, target: PackTarget | undefined): Promise<boolean> {
+  const picked = await historyOfPickedPack(index, target, 'Compare Two Trials');
   if (!picked) return false;
   const first = await pickEntry(picked.entries, `Compare Two Trials: ${picked.slug} (1 of 2)`, 'The first trial');
   if (!first) return false;

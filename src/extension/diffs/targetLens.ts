@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { historySummary, targetHistory } from '../../core/run/trialDiff';
 import { resolveTarget } from '../../core/target';
-import { journalRunsOf } from '../journalCache';
+import { journalRunsOf } from '../../core/run/journalCache';
 import type { PackIndex } from '../packIndex';
 
 export class TargetLensProvider implements vscode.CodeLensProvider, vscode.Disposable {

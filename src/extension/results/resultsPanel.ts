@@ -15,7 +15,8 @@ import type { ResultsLog } from '../../core/results/model';
 import { buildSeries } from '../../core/results/series';
 import { trialsByResultsLine } from '../../core/run/trialDiff';
 import { FromWebview, type ToWebview } from '../../shared/chartMessages';
-import { journalRunsOf } from '../journalCache';
+import { journalRunsOf } from '../../core/run/journalCache';
+import { sampleSpreads } from '../../core/run/sampleSpread';
 import { resultsPageHtml } from './pageHtml';
 
 /** Rows land, the file watcher fires, the chart follows: this much later at most, plus the parse. */
@@ -75,14 +76,16 @@ export class ResultsPanel implements vscode.Disposable {
     let message: ToWebview;
     try {
       this.log = await loadResults(file);
-      const diffLines = [...trialsByResultsLine(journalRunsOf(this.pack.dir)).keys()];
+      const runs = journalRunsOf(this.pack.dir);
+      const diffLines = [...trialsByResultsLine(runs).keys()];
+      const samples = sampleSpreads(runs);
       const series = buildSeries(this.log);
       const sent = this.sent;
       const last = sent && sent.count > 0 ? series.points[sent.count - 1] : undefined;
       const appended = sent !== undefined && series.points.length >= sent.count && (sent.count === 0 || (last?.line === sent.line && last?.y === sent.y));
       message = appended
-        ? { type: 'append', from: sent.count, series: { ...series, points: series.points.slice(sent.count) }, diffLines }
-        : { type: 'series', pack: this.pack.slug, series, diffLines };
+        ? { type: 'append', from: sent.count, series: { ...series, points: series.points.slice(sent.count) }, diffLines, samples }
+        : { type: 'series', pack: this.pack.slug, series, diffLines, samples };
       const tail = series.points[series.points.length - 1];
       this.sent = { count: series.points.length, line: tail?.line, y: tail?.y };
     } catch (err) {

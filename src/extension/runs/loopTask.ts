@@ -7,8 +7,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PackRef } from '../../core/discovery';
 import type { PackIndex } from '../packIndex';
+import { Config } from '../config';
 import { pythonFor } from '../python';
 import { listProposals } from '../../core/proposals';
+import { chooseEngine } from '../../core/run/engineChoice';
 
 export const TASK_TYPE = 'autoexp';
 
@@ -31,11 +33,6 @@ export function packDirOf(definition: LoopTaskDefinition, scope: vscode.Task['sc
   return path.resolve(folder, definition.pack);
 }
 
-function configuredEngine(resource: vscode.Uri): 'pack' | 'native' | undefined {
-  const engine = vscode.workspace.getConfiguration('autoexp', resource).get<string>('engine');
-  return engine === 'pack' || engine === 'native' ? engine : undefined;
-}
-
 /** A run of one chosen proposal is named for it; a loop over a pack's proposals for the pack. */
 export function taskName(slug: string, proposals: string[] | undefined): string {
   return proposals?.length === 1 ? `${slug}: ${proposals[0]}` : `Run Loop: ${slug}`;
@@ -47,15 +44,17 @@ export async function buildTask(definition: LoopTaskDefinition, scope: vscode.Wo
   const uri = vscode.Uri.file(packDir);
   const python = await pythonFor(uri);
   const chosen = proposals ?? definition.proposals ?? (await listProposals(packDir));
-  const engine = definition.engine ?? configuredEngine(uri);
-  const seconds = vscode.workspace.getConfiguration('autoexp', uri).get<number>('trialTimeoutSeconds') ?? 300;
+  const engine = definition.engine ?? Config.engine(uri);
+  const seconds = Config.trialTimeoutSeconds(uri);
   const args = [cliPath, 'run', packDir, ...chosen.flatMap((p) => ['--proposal', p]), '--python', python.command, '--timeout', String(seconds)];
   if (engine) args.push('--engine', engine);
-  if (!vscode.workspace.getConfiguration('autoexp', uri).get<boolean>('terminal.inlineDiffs', true)) args.push('--no-diff');
+  if (!Config.inlineDiffs(uri)) args.push('--no-diff');
   const execution = new vscode.ProcessExecution(process.execPath, args, { cwd: packDir, env: { ELECTRON_RUN_AS_NODE: '1' } });
   const task = new vscode.Task(definition, scope, taskName(path.basename(packDir), proposals), 'Autoexp', execution, []);
   task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true, showReuseMessage: false };
-  task.detail = `${chosen.length} proposal(s) · ${engine ?? 'pack'} engine`;
+  // The engine the run will use, by the same rule as the run itself: a stub loop.py means native.
+  const choice = chooseEngine(packDir, { engine });
+  task.detail = `${chosen.length} proposal(s) · ${choice.ok ? `${choice.engine} engine` : choice.usage}`;
   return task;
 }
 

@@ -5,14 +5,15 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { outcomeOfExit } from '../../core/run/exitCodes';
 import type { RunRecord, TrialRecord } from '../../core/run/journal';
-import { journalRunsOf } from '../journalCache';
+import { scoreText as score } from '../../core/scoreText';
+import { countsText, statusCounts } from '../../core/summary';
+import { journalRunsOf } from '../../core/run/journalCache';
 import type { ExperimentsTree } from '../experimentsTree';
 import { isLoopTask, packDirOf } from './loopTask';
 
 const POLL_MS = 400;
-
-const score = (n: number | undefined) => (n === undefined ? '–' : n.toFixed(4));
 
 /** `trial 1 bad_patch.py: reverted 0.2000 → 0.2000 (proposal exit 0, 64 ms)` for the log channel. */
 function trialLogLine(t: TrialRecord): string {
@@ -175,12 +176,11 @@ export class RunTracker implements vscode.Disposable {
   }
 
   private report(run: ActiveRun, exitCode: number | undefined, record: RunRecord | undefined): void {
-    const count = (status: string) => record?.trials.filter((t) => t.status === status).length ?? 0;
-    const counts = `${count('kept')} kept, ${count('reverted')} reverted, ${count('error')} error`;
-    if (exitCode === 0) {
+    const counts = countsText(statusCounts(record?.trials ?? []));
+    if (outcomeOfExit(exitCode) === 'finished') {
       const best = record?.best === undefined ? '' : `; best ${record.best.toFixed(4)}`;
       void vscode.window.showInformationMessage(`Autoexp: ${run.slug} finished: ${counts}${best}.`);
-    } else if (exitCode === 130 || record?.status === 'cancelled' || run.stopRequested) {
+    } else if (outcomeOfExit(exitCode) === 'cancelled' || record?.status === 'cancelled' || run.stopRequested) {
       const restored = record?.trials.find((t) => t.status === 'cancelled' && t.restored)?.restored;
       const target = restored ? `${path.basename(restored)} was put back as it was before the unfinished trial` : 'its target was not changed';
       void vscode.window.showInformationMessage(`Autoexp: ${run.slug} was stopped; ${target}.`);

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { lookUpTrial } from '../../core/run/trialLookup';
 import { openDiff } from '../diffs/showTrialDiff';
-import { journalRunsOf } from '../journalCache';
+import { journalRunsOf } from '../../core/run/journalCache';
 
 const TRIAL_WORD = /\btrial\s+(\d+)\b/gi;
 

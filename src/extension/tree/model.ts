@@ -4,8 +4,10 @@
  */
 import * as path from 'node:path';
 import { runningBest } from '../../core/results/export';
-import type { ResultsLog, Run, Trial } from '../../core/results/model';
-import type { PackInfo } from './packInfo';
+import type { ResultsLog, Run } from '../../core/results/model';
+import { scoreText as fmt } from '../../core/scoreText';
+import { countsText, statusCounts } from '../../core/summary';
+import type { PackInfo } from '../../core/packInfo';
 
 export type PackState = 'valid' | 'warnings' | 'errors' | 'running' | 'unknown';
 
@@ -33,7 +35,6 @@ export interface NodeSpec {
   resultsLine?: number;
 }
 
-const fmt = (n: number | undefined) => (n === undefined ? '–' : n.toFixed(4));
 const arrow = (log: ResultsLog) => (log.direction === 'lower' ? '↓' : '↑');
 
 const STATE_ICON: Record<PackState, NodeSpec['icon']> = {
@@ -67,12 +68,6 @@ function lastRun(log: ResultsLog | undefined): Run | undefined {
   return log?.runs[log.runs.length - 1];
 }
 
-export function countsOf(trials: readonly Trial[]): { kept: number; reverted: number; error: number } {
-  const c = { kept: 0, reverted: 0, error: 0 };
-  for (const t of trials) if (t.status === 'kept' || t.status === 'reverted' || t.status === 'error') c[t.status]++;
-  return c;
-}
-
 function targetLine(info: PackInfo): string {
   const t = info.target;
   return t.kind === 'unknown' ? `unknown (${t.reason})` : path.relative(info.pack.dir, t.path) || t.path;
@@ -83,9 +78,8 @@ export function packTooltip(info: PackInfo): string {
   const parts = [`**${info.pack.slug}**`, '', info.program?.trim() || '_no program.md_', '', `Target: \`${targetLine(info)}\``];
   const run = lastRun(info.log);
   if (run) {
-    const c = countsOf(run.trials);
     const when = run.trials[run.trials.length - 1]?.timestamp ?? run.id;
-    parts.push(`Last run: ${when} · ${c.kept} kept, ${c.reverted} reverted, ${c.error} error`);
+    parts.push(`Last run: ${when} · ${countsText(statusCounts(run.trials))}`);
   }
   return parts.join('\n');
 }
@@ -147,7 +141,6 @@ export function runNodes(info: PackInfo): NodeSpec[] {
   const log = info.log;
   if (!log) return [];
   return [...log.runs].reverse().map((run) => {
-    const c = countsOf(run.trials);
     const when = run.trials[0]?.timestamp?.replace('T', ' ').slice(0, 19);
     return {
       id: `run:${info.pack.dir}:${run.index}`,
@@ -155,7 +148,7 @@ export function runNodes(info: PackInfo): NodeSpec[] {
       packDir: info.pack.dir,
       runIndex: run.index,
       label: `Run ${run.index + 1}`,
-      description: `${when ? `${when} · ` : ''}${c.kept} kept, ${c.reverted} reverted, ${c.error} error`,
+      description: `${when ? `${when} · ` : ''}${countsText(statusCounts(run.trials))}`,
       icon: { id: 'run-all' },
       contextValue: 'autoexp.run',
       collapsible: run.trials.length > 0,

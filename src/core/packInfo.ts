@@ -1,18 +1,18 @@
 /**
  * What the tree shows of a pack, read from its files without running anything (restricted mode
- * gets the same tree). No `vscode` import: the tree model is unit-tested on fixture packs.
+ * gets the same tree). Core, so the tree model is unit-tested on fixture packs and benchmarked without VS Code.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { PackRef } from '../../core/discovery';
-import { firstSentence } from '../../core/programSummary';
-import { listProposals } from '../../core/proposals';
-import { readResultsText } from '../../core/results/load';
-import type { ResultsLog } from '../../core/results/model';
-import { parseResults } from '../../core/results/parse';
-import { resolveTarget, type TargetResolution } from '../../core/target';
-import { trialsByResultsLine } from '../../core/run/trialDiff';
-import { journalRunsOf } from '../journalCache';
+import type { PackRef } from './discovery';
+import { firstSentence } from './programSummary';
+import { listProposals } from './proposals';
+import { readResultsText } from './results/load';
+import type { ResultsLog } from './results/model';
+import { parseResults } from './results/parse';
+import { resolveTarget, type TargetResolution } from './target';
+import { trialsByResultsLine } from './run/trialDiff';
+import { journalRunsOf } from './run/journalCache';
 
 export interface PackInfo {
   pack: PackRef;

@@ -4,7 +4,7 @@
  */
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
-import { JOURNAL_FILE, journalDir, journalRoot, readJournal, runsOfPack, type JournalContents, type RunRecord } from '../core/run/journal';
+import { JOURNAL_FILE, journalDir, journalRoot, readJournal, runsOfPack, type JournalContents, type RunRecord } from './journal';
 
 const cache = new Map<string, { stamp: string; contents: JournalContents }>();
 
