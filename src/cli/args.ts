@@ -9,6 +9,8 @@ const NUMBERS = {
   timeout: { need: 'a positive number of seconds', ok: (n: number) => n > 0 },
   repeat: { need: 'a whole number of at least 1', ok: (n: number) => Number.isInteger(n) && n >= 1 },
   margin: { need: 'a number of at least 0', ok: (n: number) => n >= 0 },
+  alpha: { need: 'a number between 0 and 1', ok: (n: number) => n > 0 && n < 1 },
+  'min-effect': { need: 'a number of at least 0', ok: (n: number) => n >= 0 },
 } as const;
 type NumberOption = keyof typeof NUMBERS;
 

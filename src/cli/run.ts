@@ -23,7 +23,7 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; usage: string; he
   reset: { load: async () => (await import('./commands/index')).resetCommand, usage: 'autoexp reset PACK [--python P] [--timeout S]' },
   run: {
     load: async () => (await import('./commands/index')).runCommand,
-    usage: 'autoexp run PACK --proposal P [--proposal P ...] [--engine pack|native] [--direction higher|lower] [--repeat N] [--margin X] [--timeout S] [--python P] [--no-diff] [--json]',
+    usage: 'autoexp run PACK --proposal P [--proposal P ...] [--engine pack|native] [--direction higher|lower] [--repeat N] [--margin X] [--keep-rule greedy|significant|pareto] [--alpha A] [--min-effect X] [--test welch|mann-whitney] [--secondary NAME:lower|higher[:max-regress=N%]] [--metrics NAME:DIR,NAME:DIR] [--timeout S] [--python P] [--no-diff] [--json]',
   },
   diff: { load: async () => (await import('./commands/index')).diffCommand, usage: 'autoexp diff PACK N|RUN:N [M|RUN:M]' },
   autopilot: {

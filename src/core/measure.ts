@@ -85,6 +85,8 @@ export interface MeasureOptions {
   onStdout?: (chunk: string) => void;
   onStderr?: (chunk: string) => void;
   onSpawn?: (pid: number) => void;
+  /** Another script of the same contract, such as measure_holdout.py; measure.py when absent. */
+  script?: string;
 }
 
 export interface MeasureRun {
@@ -94,7 +96,8 @@ export interface MeasureRun {
 
 /** Runs `python measure.py` in the pack folder and reads its verdict. */
 export async function runMeasure(packDir: string, options: MeasureOptions): Promise<MeasureRun> {
-  const script = path.join(packDir, 'measure.py');
+  const name = options.script ?? 'measure.py';
+  const script = path.join(packDir, name);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_SECONDS * 1000;
   const proc = await runProcess(options.python, [script], {
     cwd: packDir,
@@ -105,7 +108,7 @@ export async function runMeasure(packDir: string, options: MeasureOptions): Prom
     onStderr: options.onStderr,
     onSpawn: options.onSpawn,
   });
-  const shown = path.join(path.basename(packDir), 'measure.py');
+  const shown = path.join(path.basename(packDir), name);
   if (proc.spawnError) return { process: proc, outcome: fail('spawn', `${options.python}: cannot start (${proc.spawnError})`) };
   if (proc.timedOut) return { process: proc, outcome: fail('timeout', `${shown} did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped`) };
   if (proc.cancelled) return { process: proc, outcome: fail('cancelled', `${shown} was cancelled`) };

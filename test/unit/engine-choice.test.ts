@@ -45,6 +45,14 @@ describe('chooseEngine', () => {
     }
   });
 
+  test('a keep-rule flag asks for the native engine, and with the pack engine is refused by its name', () => {
+    assert.deepEqual(chooseEngine(withLoop(), { nativeFlags: ['--keep-rule'] }), { ok: true, engine: 'native', direction: undefined });
+    assert.deepEqual(chooseEngine(withLoop(), { engine: 'pack', nativeFlags: ['--secondary', '--metrics'] }), {
+      ok: false,
+      usage: "--secondary belongs to the native engine; the pack engine keeps by loop.py's own rule",
+    });
+  });
+
   test('the engine is judged before the direction, and both before the conflict', () => {
     assert.deepEqual(chooseEngine(withLoop(), { engine: 'fast', direction: 'up' }), { ok: false, usage: '--engine is pack or native, got "fast"' });
     assert.deepEqual(chooseEngine(withLoop(), { engine: 'pack', direction: 'up' }), { ok: false, usage: '--direction is higher or lower, got "up"' });

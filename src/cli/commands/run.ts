@@ -7,6 +7,7 @@ import { EXIT_BY_STATUS } from '../../core/run/exitCodes';
 import { runLoop } from '../../core/run/runLoop';
 import { numberOption, onePositional, parse, timeoutMs } from '../args';
 import type { CliIO } from '../io';
+import { KEEP_FLAG_OPTIONS, keepFlagsGiven, parseKeepFlags } from '../keepFlags';
 import { packFolder } from '../packArg';
 import { seeAllCommand } from './diff';
 
@@ -23,13 +24,15 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
     verbose: { type: 'boolean' },
     json: { type: 'boolean' },
     'no-diff': { type: 'boolean' },
+    ...KEEP_FLAG_OPTIONS,
   });
   const repeat = numberOption('run', 'repeat', values.repeat);
   const margin = numberOption('run', 'margin', values.margin);
   const packArg = onePositional('run', positionals, 'PACK');
   // Flags are judged before the pack is: a usage error names the flag even when PACK is wrong too.
-  const choice = chooseEngine(path.resolve(io.cwd, packArg), { engine: values.engine, direction: values.direction, repeat, margin });
+  const choice = chooseEngine(path.resolve(io.cwd, packArg), { engine: values.engine, direction: values.direction, repeat, margin, nativeFlags: keepFlagsGiven(values) });
   if (!choice.ok) throw new UserError(`autoexp run: ${choice.usage}`, 2);
+  const keep = parseKeepFlags(values, repeat);
   const limit = timeoutMs('run', values.timeout, DEFAULT_TIMEOUT_SECONDS);
   const pack = await packFolder(io.cwd, packArg);
   // A named interpreter is not probed first: a run starts it within milliseconds anyway, and a
@@ -44,8 +47,9 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
     engine: choice.engine,
     engineWhy: choice.why,
     direction: choice.direction,
-    repeat: repeat ?? 1,
+    repeat: keep.repeat,
     margin: margin ?? 0,
+    keep: keep.keep,
     timeoutMs: limit,
     signal: io.signal,
     inlineDiffs: values['no-diff'] || values.json ? undefined : { color: io.color ?? false, seeAll: seeAllCommand(onePositional('run', positionals, 'PACK')) },

@@ -1,6 +1,7 @@
 /** What both engines are handed for one run, and what they hand back. */
 import type { Direction } from '../results/model';
 import type { RepoGuard } from './guard/repoGuard';
+import type { KeepRuleOptions } from './keepOptions';
 import type { Journal, RunEndStatus, TrialEndStatus } from './journal';
 import type { RunProcesses } from './runProcesses';
 import type { SnapshotStore } from './snapshots';
@@ -49,6 +50,8 @@ export interface NativeOptions {
   repeat: number;
   /** A kept change must gain at least this much. */
   margin: number;
+  /** The keep rule and its settings; greedy on medians when absent. */
+  keep?: KeepRuleOptions;
 }
 
 export interface TrialOutcome {
@@ -58,6 +61,8 @@ export interface TrialOutcome {
   reason?: string;
   oldScore?: number;
   newScore?: number;
+  /** Why the whole run must stop after this trial (its harness moved), when it must. */
+  stop?: string;
 }
 
 export interface RunSummary {

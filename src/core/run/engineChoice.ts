@@ -15,6 +15,8 @@ export interface EngineRequest {
   direction?: string;
   repeat?: number;
   margin?: number;
+  /** The keep rule's flags as typed (`--keep-rule`, `--alpha`…): native-only too; a refusal names the first. */
+  nativeFlags?: string[];
 }
 
 export type EngineChoice =
@@ -26,7 +28,9 @@ export function chooseEngine(pack: string, request: EngineRequest): EngineChoice
   if (engine !== undefined && engine !== 'pack' && engine !== 'native') return { ok: false, usage: `--engine is pack or native, got "${engine}"` };
   if (direction !== undefined && direction !== 'higher' && direction !== 'lower') return { ok: false, usage: `--direction is higher or lower, got "${direction}"` };
   // Repeats, margins and a direction are the native engine's: asking for one asks for it.
-  const nativeOnly = request.repeat !== undefined || request.margin !== undefined || direction !== undefined;
+  const nativeFlags = request.nativeFlags ?? [];
+  if (engine === 'pack' && nativeFlags.length) return { ok: false, usage: `${nativeFlags[0]} belongs to the native engine; the pack engine keeps by loop.py's own rule` };
+  const nativeOnly = request.repeat !== undefined || request.margin !== undefined || direction !== undefined || nativeFlags.length > 0;
   if (engine === 'pack' && nativeOnly) {
     return { ok: false, usage: "--repeat, --margin and --direction belong to the native engine; the pack engine keeps by loop.py's own rule" };
   }

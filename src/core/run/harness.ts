@@ -1,5 +1,6 @@
 /**
- * The harness that must not move during a run: measure.py, loop.py, program.md, and every module in the
+ * The harness that must not move during a run: measure.py, loop.py, program.md, measure_holdout.py (a
+ * holdout that changes mid-run would compare keeps on two different tests), and every module in the
  * pack that measure.py imports, directly or through another pack module. Hashed at run start and checked
  * before every decision, so an edit by another process or a person mid-run stops the run instead of
  * skewing what it keeps.
@@ -8,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 
-const HARNESS_FILES = ['measure.py', 'loop.py', 'program.md'];
+const HARNESS_FILES = ['measure.py', 'loop.py', 'program.md', 'measure_holdout.py'];
 
 /** Module names a Python file imports: `import a.b, c as d` and `from a.b import x` (relative ones too). */
 export function importedModules(source: string): string[] {

@@ -77,6 +77,12 @@ export const JournalEvent = z.discriminatedUnion('type', [
     /** Something the run could not change but the user must know, such as a score that is not a finite number. */
     warning: z.string().optional(),
     durationMs: z.number().optional(),
+    /** Every score the decision weighed (native engine), so a chart can draw whiskers and a noise band. */
+    samples: z.object({ baseline: z.array(Score), candidate: z.array(Score) }).optional(),
+    /** The candidate's median of every number measure.py printed. */
+    metrics: z.record(Score).optional(),
+    /** measure_holdout.py on a kept candidate and on what it replaced; `worse` flags an overfit keep. */
+    holdout: z.object({ score: Score, previous: Score.optional(), worse: z.boolean() }).optional(),
     at: z.string(),
   }),
   z.object({ type: z.literal('run-end'), run: z.string(), status: RunEndStatus, message: z.string().optional(), best: Score.optional(), at: z.string() }),
@@ -119,7 +125,7 @@ export type TrialRecord = Fields<
     proposalMs?: TrialApplied['durationMs'];
     touched?: TrialApplied['touched'];
     endedAt?: TrialEnd['at'];
-  } & Partial<Pick<TrialEnd, 'status' | 'reason' | 'oldScore' | 'newScore' | 'payload' | 'restored' | 'resultsLine' | 'warning'>>
+  } & Partial<Pick<TrialEnd, 'status' | 'reason' | 'oldScore' | 'newScore' | 'payload' | 'restored' | 'resultsLine' | 'warning' | 'samples' | 'metrics' | 'holdout'>>
 >;
 
 export type AutopilotTrialRecord = Omit<EventOf<'autopilot-trial'>, 'type' | 'run' | 'session'>;
@@ -326,6 +332,9 @@ function apply(runs: Map<string, RunRecord>, event: JournalEvent): void {
           restored: event.restored,
           resultsLine: event.resultsLine,
           warning: event.warning,
+          samples: event.samples,
+          metrics: event.metrics,
+          holdout: event.holdout,
           endedAt: event.at,
         }),
       );

@@ -1,75 +1,85 @@
 /**
  * The native engine: the keep/revert contract in core. Measure a baseline; for each proposal back the
- * target up, run the proposal with EXPERIMENT_TARGET, re-measure, keep only a strict improvement (by
- * the margin, on medians of `repeat` measurements), otherwise restore; one row per trial in the
- * pack's own dialect, every step in the journal.
+ * target up, run the proposal with EXPERIMENT_TARGET, re-measure, keep what the keep rule keeps
+ * (./keepDecision.ts: by default a strict improvement beyond the margin, on medians of `repeat`
+ * measurements), otherwise restore; one row per trial in the pack's own dialect, every step and every
+ * sample in the journal. A harness that moves mid-run stops the run.
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { oneLine } from '../errors';
-import { runMeasure, type MeasurePayload } from '../measure';
+import type { MeasurePayload } from '../measure';
 import { runProcess } from '../process';
-import { isBetter } from '../results/columns';
 import type { Direction } from '../results/model';
+import { median } from '../stats/describe';
+import { formatDecision, needsConfirmation } from '../stats/keepRule';
+import type { Point } from '../stats/multiMetric';
 import { describeProcessEnd, MAX_CONSECUTIVE_ERRORS, type NativeOptions, type RunContext, type RunSummary, type TrialOutcome } from './context';
 import { describeTouched } from './guard/repoGuard';
+import { fingerprintHarness, harnessFiles, movedHarnessFile, type HarnessFingerprint } from './harness';
+import { describeWorseHoldout, hasHoldout, HOLDOUT_SCRIPT, knownHoldouts, scoreHoldout, type HoldoutScore } from './holdout';
 import { nowIso, type TrialEndStatus } from './journal';
+import { decideKeep, metricMedians, pointOf, type KeepConfig, type KeepVerdict, type Sample } from './keepDecision';
+import { GREEDY_KEEP, secondMetricName } from './keepOptions';
 import { appendRow, formatScore, readDialect, type LogDialect } from './resultsWriter';
+import { measureInterleaved, measureSamples } from './sampling';
 import { restoreFile } from './snapshots';
 
 type Measured = { ok: true; score: number; payload: MeasurePayload } | { ok: false; reason: string; cancelled: boolean };
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
+/** The median of `repeat` measurements of the target as it stands (the autopilot's baseline too). */
 export async function measureTarget(ctx: RunContext, repeat: number): Promise<Measured> {
-  const scores: number[] = [];
-  let payload: MeasurePayload | undefined;
-  for (let i = 0; i < repeat; i++) {
-    const { outcome, process: proc } = await runMeasure(ctx.pack, {
-      python: ctx.python,
-      timeoutMs: ctx.timeoutMs,
-      signal: ctx.signal,
-      env: ctx.processes.env,
-      onSpawn: ctx.processes.track,
-    });
-    ctx.reporter.processDone?.(proc.durationMs);
-    ctx.reporter.log(`measure.py: ${Math.round(proc.durationMs)} ms, exit ${proc.exitCode ?? (proc.timedOut ? 'timeout' : 'killed')}`);
-    if (!outcome.ok) return { ok: false, reason: outcome.error.kind === 'timeout' ? 'timeout' : outcome.error.message, cancelled: outcome.error.kind === 'cancelled' };
-    scores.push(outcome.score);
-    payload = outcome.payload;
-  }
-  return { ok: true, score: median(scores), payload: payload! };
+  const measured = await measureSamples(ctx, repeat);
+  if (!measured.ok) return measured;
+  return { ok: true, score: median(measured.samples.map((s) => s.score)), payload: measured.samples[measured.samples.length - 1].payload };
 }
 
-/** A strict improvement of at least `margin`. */
-export function improves(candidate: number, best: number, direction: Direction, margin: number): boolean {
-  if (!isBetter(candidate, best, direction)) return false;
-  return Math.abs(candidate - best) >= margin;
+/** What a trial's decision weighs beside the proposal: the incumbent's measurements and the run's checks. */
+export interface KeepState {
+  /** The current target's measurements, from the baseline or the last kept candidate. */
+  samples: Sample[];
+  /** Pareto: every kept point, the baseline's first. */
+  front: Point[];
+  /** The harness as the run started; a change stops the run. */
+  harness?: HarnessFingerprint;
+  /** Holdout scores by the target's content hash, when the pack has measure_holdout.py. */
+  holdouts?: Map<string, number>;
+}
+
+/** A state for a trial run on its own (the autopilot's): its incumbent is the best score alone. */
+function loneState(best: number): KeepState {
+  return { samples: [{ score: best, payload: { score: best } }], front: [] };
 }
 
 export async function runNativeEngine(ctx: RunContext, options: NativeOptions & { direction: Direction }): Promise<RunSummary> {
   const dialect = readDialect(ctx.resultsFile);
   const summary: RunSummary = { run: ctx.run, engine: 'native', status: 'finished', trials: [] };
-  const baseline = await measureTarget(ctx, options.repeat);
-  if (!baseline.ok) {
-    const message = baseline.cancelled ? 'cancelled during the baseline' : `baseline failed: ${baseline.reason === 'timeout' ? `measure.py did not finish within ${ctx.timeoutMs / 1000} s` : baseline.reason}`;
-    return { ...summary, status: baseline.cancelled ? 'cancelled' : 'error', message };
+  // Fingerprinted before the first measurement, so an edit during the baseline counts too.
+  const harness = fingerprintHarness(harnessFiles(ctx.pack, ctx.target));
+  const measured = await measureSamples(ctx, options.repeat);
+  if (!measured.ok) {
+    const message = measured.cancelled ? 'cancelled during the baseline' : `baseline failed: ${measured.reason === 'timeout' ? `measure.py did not finish within ${ctx.timeoutMs / 1000} s` : measured.reason}`;
+    return { ...summary, status: measured.cancelled ? 'cancelled' : 'error', message };
   }
-  ctx.journal.append({ type: 'baseline', run: ctx.run, score: baseline.score, payload: baseline.payload, at: nowIso() });
-  ctx.reporter.line(`BASELINE ${formatScore(baseline.score)}`);
-  summary.baseline = baseline.score;
-  let best = baseline.score;
+  const score = median(measured.samples.map((s) => s.score));
+  ctx.journal.append({ type: 'baseline', run: ctx.run, score, payload: measured.samples[measured.samples.length - 1].payload, at: nowIso() });
+  ctx.reporter.line(`BASELINE ${formatScore(score)}`);
+  summary.baseline = score;
+  const keep = options.keep ?? GREEDY_KEEP;
+  const start = keep.metrics ? pointOf(metricMedians(measured.samples), keep.metrics) : undefined;
+  const state: KeepState = { samples: measured.samples, front: start ? [start] : [], harness, holdouts: hasHoldout(ctx.pack) ? knownHoldouts(ctx.journal, ctx.pack) : undefined };
+  let best = score;
   let errorsInARow = 0;
   for (const [i, proposal] of ctx.proposals.entries()) {
-    const outcome = await runNativeTrial(ctx, options, dialect, i + 1, proposal, best);
+    const outcome = await runNativeTrial(ctx, options, dialect, i + 1, proposal, best, state);
     summary.trials.push(outcome);
     ctx.reporter.trialDone?.(outcome.trial, ctx.proposals.length, outcome.status);
     if (outcome.status === 'cancelled') return { ...summary, best, status: 'cancelled', message: `cancelled during trial ${outcome.trial}` };
     if (outcome.status === 'kept') best = outcome.newScore!;
+    if (outcome.stop) {
+      ctx.reporter.line(`FINAL ${formatScore(best)}`);
+      return { ...summary, best, status: 'stopped', message: outcome.stop };
+    }
     errorsInARow = outcome.status === 'error' ? errorsInARow + 1 : 0;
     if (errorsInARow >= MAX_CONSECUTIVE_ERRORS && i + 1 < ctx.proposals.length) {
       ctx.reporter.line(`FINAL ${formatScore(best)}`);
@@ -80,7 +90,27 @@ export async function runNativeEngine(ctx: RunContext, options: NativeOptions & 
   return { ...summary, best };
 }
 
-export async function runNativeTrial(ctx: RunContext, options: NativeOptions & { direction: Direction }, dialect: LogDialect, trial: number, proposal: string, best: number): Promise<TrialOutcome> {
+interface TrialEnd {
+  reason?: string;
+  newScore?: number;
+  payload?: MeasurePayload;
+  verdict?: KeepVerdict;
+  samples?: { baseline: Sample[]; candidate: Sample[] };
+  holdout?: HoldoutScore;
+  stop?: string;
+}
+
+const scoresOf = (samples: readonly Sample[]) => samples.map((s) => s.score);
+
+export async function runNativeTrial(
+  ctx: RunContext,
+  options: NativeOptions & { direction: Direction },
+  dialect: LogDialect,
+  trial: number,
+  proposal: string,
+  best: number,
+  state: KeepState = loneState(best),
+): Promise<TrialOutcome> {
   const name = path.basename(proposal);
   const started = performance.now();
   const before = ctx.store.put(readFileSync(ctx.target));
@@ -104,20 +134,46 @@ export async function runNativeTrial(ctx: RunContext, options: NativeOptions & {
   const guarded = await ctx.guard.check(mark).catch((err: unknown) => ({ changed: [], unrestorable: [], failure: oneLine(err) }));
   const touched = guarded.changed;
   ctx.journal.append({ type: 'trial-applied', run: ctx.run, trial, candidate, exitCode: proc.exitCode ?? null, durationMs: proc.durationMs, touched: touched.length ? touched : undefined });
+  const keep = options.keep ?? GREEDY_KEEP;
+  const config: KeepConfig = { ...keep, direction: options.direction, margin: options.margin };
 
-  /** Ends the trial: restores what must be, appends the row (unless cancelled) and the journal entry. */
-  const finish = (status: TrialEndStatus, fields: { reason?: string; newScore?: number; payload?: MeasurePayload }): TrialOutcome => {
+  /** Ends the trial: puts the right bytes in the target, appends the row (unless cancelled) and the journal entry. */
+  const finish = (status: TrialEndStatus, fields: TrialEnd): TrialOutcome => {
     let restored: string | undefined;
     let resultsLine: number | undefined;
-    if (status !== 'kept' && restoreFile(ctx.store, before, ctx.target)) restored = ctx.target;
+    // Measurements may have left either side in the target: a keep ends on the candidate, all else on before.
+    if (status === 'kept') restoreFile(ctx.store, candidate, ctx.target);
+    else if (restoreFile(ctx.store, before, ctx.target)) restored = ctx.target;
+    const note = fields.verdict?.note;
+    const second = secondMetricName(keep);
+    const score2 = second === undefined ? fields.verdict?.metrics.metric_2 : fields.verdict?.metrics[second];
     if (status !== 'cancelled') {
-      const rowDescription = fields.reason && status === 'error' ? [description, `(${fields.reason})`].filter(Boolean).join(' ') : description;
-      resultsLine = appendRow(ctx.resultsFile, dialect, { trial, status: status as 'kept' | 'reverted' | 'error', oldScore: best, newScore: fields.newScore, proposal: name, description: rowDescription, run: ctx.run });
+      const base = fields.reason && status === 'error' ? [description, `(${fields.reason})`].filter(Boolean).join(' ') : description;
+      const rowDescription = [base, note].filter(Boolean).join(' ');
+      resultsLine = appendRow(ctx.resultsFile, dialect, { trial, status: status as 'kept' | 'reverted' | 'error', oldScore: best, newScore: fields.newScore, score2, proposal: name, description: rowDescription, run: ctx.run });
     }
-    ctx.journal.append({ type: 'trial-end', run: ctx.run, trial, status, reason: fields.reason, oldScore: best, newScore: fields.newScore, payload: fields.payload, restored, resultsLine, durationMs: performance.now() - started, at: nowIso() });
+    ctx.journal.append({
+      type: 'trial-end',
+      run: ctx.run,
+      trial,
+      status,
+      reason: fields.reason,
+      oldScore: best,
+      newScore: fields.newScore,
+      payload: fields.payload,
+      restored,
+      resultsLine,
+      durationMs: performance.now() - started,
+      samples: fields.samples && { baseline: scoresOf(fields.samples.baseline), candidate: scoresOf(fields.samples.candidate) },
+      metrics: fields.verdict?.metrics,
+      holdout: fields.holdout,
+      at: nowIso(),
+    });
     const score = fields.newScore === undefined ? '-' : formatScore(fields.newScore);
-    if (status !== 'cancelled') ctx.reporter.line(`TRIAL ${trial} ${status.toUpperCase()} score=${score} proposal=${name}${fields.reason ? ` reason=${fields.reason}` : ''}`);
-    return { trial, proposal: name, status, reason: fields.reason, oldScore: best, newScore: fields.newScore };
+    const statistics = fields.verdict?.statistics ? ` ${formatDecision(fields.verdict.statistics)}` : '';
+    if (status !== 'cancelled') ctx.reporter.line(`TRIAL ${trial} ${status.toUpperCase()} score=${score} proposal=${name}${statistics}${fields.reason ? ` reason=${fields.reason}` : ''}`);
+    if (fields.holdout?.worse) ctx.reporter.line(describeWorseHoldout(fields.holdout));
+    return { trial, proposal: name, status, reason: fields.reason, oldScore: best, newScore: fields.newScore, stop: fields.stop };
   };
 
   if (proc.cancelled) return finish('cancelled', { reason: 'cancelled' });
@@ -127,8 +183,56 @@ export async function runNativeTrial(ctx: RunContext, options: NativeOptions & {
   if (touched.length) return finish('error', { reason: describeTouched(guarded, ctx.guard.root) });
   if (proc.exitCode !== 0) return finish('error', { reason: describeProcessEnd('proposal', proc.exitCode, proc.stderr) });
 
-  const measured = await measureTarget(ctx, options.repeat);
-  if (!measured.ok) return finish(measured.cancelled ? 'cancelled' : 'error', { reason: measured.cancelled ? 'cancelled' : measured.reason });
-  const status = improves(measured.score, best, options.direction, options.margin) ? 'kept' : 'reverted';
-  return finish(status, { newScore: measured.score, payload: measured.payload });
+  const sampled = await sampleTrial(ctx, config, options.repeat, state, before, candidate);
+  if (!sampled.ok) return finish(sampled.cancelled ? 'cancelled' : 'error', { reason: sampled.cancelled ? 'cancelled' : sampled.reason });
+  const { incumbent, candidates, verdict } = sampled;
+  const samples = { baseline: incumbent, candidate: candidates };
+  const payload = candidates[candidates.length - 1].payload;
+
+  const moved = state.harness && movedHarnessFile(state.harness);
+  if (moved) {
+    const stop = `${path.basename(moved)} changed during the run (${path.relative(ctx.guard.root, moved)}); the run stops and the target is put back`;
+    return finish('error', { reason: `${path.basename(moved)} changed during the run`, newScore: verdict.score, payload, samples, stop });
+  }
+  if (!verdict.keep) return finish('reverted', { newScore: verdict.score, payload, verdict, samples, reason: verdict.reason });
+
+  state.samples = candidates;
+  const point = config.metrics && pointOf(verdict.metrics, config.metrics);
+  if (point) state.front.push(point);
+  let holdout: HoldoutScore | undefined;
+  if (state.holdouts) {
+    const scored = await scoreHoldout(ctx, state.holdouts, before, candidate, options.direction);
+    if (scored.ok) holdout = scored.holdout;
+    else ctx.reporter.line(`holdout: ${HOLDOUT_SCRIPT} failed (${scored.reason}); the keep stands`);
+  }
+  return finish('kept', { newScore: verdict.score, payload, verdict, samples, holdout });
+}
+
+type SampledTrial = { ok: true; incumbent: Sample[]; candidates: Sample[]; verdict: KeepVerdict } | { ok: false; reason: string; cancelled: boolean };
+
+/**
+ * The measurements a rule needs and its verdict on them. Significant measures both sides afresh,
+ * interleaved, and gives a keep within twice the noise floor one more batch a side; the others measure
+ * the candidate and weigh it against the incumbent's last measurements.
+ */
+async function sampleTrial(ctx: RunContext, config: KeepConfig, repeat: number, state: KeepState, before: string, candidate: string): Promise<SampledTrial> {
+  if (config.rule !== 'significant') {
+    const measured = await measureSamples(ctx, repeat);
+    if (!measured.ok) return measured;
+    const verdict = decideKeep(config, { samples: state.samples, front: state.front }, measured.samples);
+    return { ok: true, incumbent: state.samples, candidates: measured.samples, verdict };
+  }
+  const first = await measureInterleaved(ctx, before, candidate, repeat);
+  if (!first.ok) return first;
+  let verdict = decideKeep(config, { samples: first.baseline, front: state.front }, first.candidate);
+  if (!verdict.statistics || !needsConfirmation(verdict.statistics, scoresOf(first.baseline))) {
+    return { ok: true, incumbent: first.baseline, candidates: first.candidate, verdict };
+  }
+  ctx.reporter.log(`confirming: the gain is within twice the noise floor; ${repeat} more measurements a side`);
+  const second = await measureInterleaved(ctx, before, candidate, repeat);
+  if (!second.ok) return second;
+  const incumbent = [...first.baseline, ...second.baseline];
+  const candidates = [...first.candidate, ...second.candidate];
+  verdict = decideKeep(config, { samples: incumbent, front: state.front }, candidates);
+  return { ok: true, incumbent, candidates, verdict };
 }

@@ -17,6 +17,8 @@ export interface RowValues {
   status: Exclude<TrialStatus, 'baseline'>;
   oldScore?: number;
   newScore?: number;
+  /** The second metric, for a log with a metric_2 column. */
+  score2?: number;
   proposal: string;
   description: string;
   run?: string;
@@ -116,6 +118,7 @@ export function formatRow(dialect: LogDialect, values: RowValues, micros = epoch
     status: dialect.words[values.status],
     oldScore: formatNumber(numbers, values.oldScore),
     score: formatNumber(numbers, values.newScore),
+    score2: formatNumber(numbers, values.score2),
     proposal: values.proposal,
     description: values.description,
   };

@@ -14,6 +14,7 @@ import type { Direction } from '../results/model';
 import { DEFAULT_TIMEOUT_SECONDS } from '../measure';
 import type { Engine, RunContext, RunReporter, RunSummary } from './context';
 import { Journal, journalRoot, newRunId, nowIso } from './journal';
+import { defaultRepeat, type KeepRuleOptions } from './keepOptions';
 import { acquireLock } from './lock';
 import { runNativeEngine } from './nativeEngine';
 import { runPackEngine } from './packEngine';
@@ -41,6 +42,8 @@ export interface RunLoopOptions {
   direction?: Direction;
   repeat?: number;
   margin?: number;
+  /** The native engine's keep rule; greedy when absent. */
+  keep?: KeepRuleOptions;
   timeoutMs?: number;
   signal?: AbortSignal;
   reporter: RunReporter;
@@ -156,7 +159,7 @@ export async function runLoop(options: RunLoopOptions): Promise<RunSummary & { r
     const summary =
       engine === 'pack'
         ? await runPackEngine(ctx)
-        : await runNativeEngine(ctx, { repeat: options.repeat ?? 1, margin: options.margin ?? 0, direction: options.direction ?? readDialect(ctx.resultsFile).direction ?? 'higher' });
+        : await runNativeEngine(ctx, { repeat: options.repeat ?? defaultRepeat(options.keep?.rule ?? 'greedy'), margin: options.margin ?? 0, keep: options.keep, direction: options.direction ?? readDialect(ctx.resultsFile).direction ?? 'higher' });
     close(summary);
     return { ...summary, recovered };
   } catch (err) {

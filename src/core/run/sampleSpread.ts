@@ -21,10 +21,8 @@ export interface NoiseBand {
   high: number;
 }
 
-// TODO(keep branch): the journal's trial records gain `samples`; read them directly once merged.
-type Measured = { samples?: { baseline: number[]; candidate: number[] } };
-const candidateSamples = (trial: TrialRecord): number[] => (trial as Measured).samples?.candidate ?? [];
-const baselineSamples = (trial: TrialRecord): number[] => (trial as Measured).samples?.baseline ?? [];
+const candidateSamples = (trial: TrialRecord): number[] => trial.samples?.candidate ?? [];
+const baselineSamples = (trial: TrialRecord): number[] => trial.samples?.baseline ?? [];
 
 export function sampleSpreads(runs: RunRecord[]): { spreads: SampleSpread[]; noise?: NoiseBand } {
   const byLine = [...trialsByResultsLine(runs)].sort(([a], [b]) => a - b);
