@@ -1,5 +1,5 @@
 /**
- * The keep-rule flags of `autoexp run`: --keep-rule, --alpha, --min-effect, --test, --secondary and
+ * The keep-rule flags of `autoexp run` and `autoexp autopilot`: --keep-rule, --alpha, --min-effect, --test, --secondary and
  * --metrics, read into the native engine's keep options. Every mistake is one line and exit 2, and a
  * flag the chosen rule would ignore is a mistake too: a user who typed --alpha expects it to matter.
  */
@@ -24,7 +24,20 @@ export type KeepFlagValues = Partial<Record<keyof typeof KEEP_FLAG_OPTIONS, stri
 const RULES: readonly NativeKeepRule[] = ['greedy', 'significant', 'pareto'];
 const SIGNIFICANT_ONLY = ['alpha', 'min-effect', 'test'] as const;
 
-const usage = (message: string) => new UserError(`autoexp run: ${message}`, 2);
+/**
+ * The options of the native engine, the keep flags among them: `autoexp run` and `autoexp autopilot`
+ * take the same ones.
+ */
+export const NATIVE_FLAG_OPTIONS = {
+  direction: { type: 'string' },
+  repeat: { type: 'string' },
+  margin: { type: 'string' },
+  timeout: { type: 'string' },
+  python: { type: 'string' },
+  json: { type: 'boolean' },
+  'no-diff': { type: 'boolean' },
+  ...KEEP_FLAG_OPTIONS,
+} as const;
 
 /** The keep flags given, as the user typed them (`--alpha`), in the order the usage lists them. */
 export function keepFlagsGiven(values: KeepFlagValues): string[] {
@@ -32,8 +45,9 @@ export function keepFlagsGiven(values: KeepFlagValues): string[] {
 }
 
 /** The keep options and the repeat count the flags ask for; undefined keep when none was given. */
-export function parseKeepFlags(values: KeepFlagValues, repeat: number | undefined): { keep?: KeepRuleOptions; repeat?: number } {
+export function parseKeepFlags(values: KeepFlagValues, repeat: number | undefined, command: 'run' | 'autopilot' = 'run'): { keep?: KeepRuleOptions; repeat?: number } {
   if (keepFlagsGiven(values).length === 0) return { repeat };
+  const usage = (message: string) => new UserError(`autoexp ${command}: ${message}`, 2);
   const asked = values['keep-rule'] ?? 'greedy';
   if (!RULES.includes(asked as NativeKeepRule)) throw usage(`--keep-rule is greedy, significant or pareto, got "${asked}"`);
   const rule = asked as NativeKeepRule;
@@ -50,8 +64,8 @@ export function parseKeepFlags(values: KeepFlagValues, repeat: number | undefine
   const keep: KeepRuleOptions = {
     rule,
     test: test as TestName,
-    alpha: numberOption('run', 'alpha', values.alpha) ?? GREEDY_KEEP.alpha,
-    minEffect: numberOption('run', 'min-effect', values['min-effect']) ?? GREEDY_KEEP.minEffect,
+    alpha: numberOption(command, 'alpha', values.alpha) ?? GREEDY_KEEP.alpha,
+    minEffect: numberOption(command, 'min-effect', values['min-effect']) ?? GREEDY_KEEP.minEffect,
   };
   if (values.secondary !== undefined) {
     const secondary = parseSecondary(values.secondary);

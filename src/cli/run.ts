@@ -29,7 +29,7 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; usage: string; he
   autopilot: {
     load: async () => (await import('./commands/index')).autopilotCommand,
     usage:
-      'autoexp autopilot PACK (--agent claude|codex|aider|opencode | --agent-command "CMD ARG...") [--max-trials N] [--max-minutes M] [--max-cost USD] [--max-errors K] [--patience P] [--resume] [--repeat N] [--margin X] [--direction higher|lower] [--timeout S] [--agent-timeout S] [--python P] [--no-diff] [--json]',
+      'autoexp autopilot PACK (--agent claude|codex|aider|opencode | --agent-command "CMD ARG...") [--max-trials N] [--max-minutes M] [--max-cost USD] [--max-errors K] [--patience P] [--resume] [--repeat N] [--margin X] [--direction higher|lower] [--keep-rule greedy|significant|pareto] [--alpha A] [--min-effect X] [--test welch|mann-whitney] [--secondary NAME:lower|higher[:max-regress=N%]] [--metrics NAME:DIR,NAME:DIR] [--timeout S] [--agent-timeout S] [--python P] [--no-diff] [--json]',
   },
   new: { load: async () => (await import('./commands/index')).newCommand, usage: 'autoexp new SLUG [--root DIR]' },
   lsp: { load: async () => (await import('./commands/index')).lspCommand, usage: 'autoexp lsp [--stdio]' },

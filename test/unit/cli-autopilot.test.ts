@@ -128,6 +128,21 @@ describe('autoexp autopilot with a scripted agent', () => {
     assert.deepEqual([again.code, again.stderr.trim()], [1, `autoexp: ${pack}: no unfinished autopilot session to resume`]);
   });
 
+  test('--keep-rule significant: the agent proposes, the same rule as autoexp run decides on interleaved samples', () => {
+    const { repo, pack } = smokeRepo();
+    const r = autopilot(pack, 'good,bad', ['--max-trials', '2', '--keep-rule', 'significant', '--repeat', '3']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(
+      rows(pack).map((row) => [row[1], row[2], row[4], row[6]]),
+      [
+        ['1', 'kept', '1.0000', 'trial 1: good [Δ=+0.800 p=0.0e+0]'],
+        ['2', 'reverted', '0.2000', 'trial 2: bad [Δ=-0.800 p=1.000]'],
+      ],
+    );
+    const [run] = runsOfPack(readJournal(repo), pack);
+    assert.deepEqual(run.trials[0].samples, { baseline: [0.2, 0.2, 0.2], candidate: [1, 1, 1] });
+  });
+
   test('bad usage is exit 2 with one line', () => {
     const { pack } = smokeRepo();
     const cases: Array<[string[], string]> = [
@@ -135,6 +150,7 @@ describe('autoexp autopilot with a scripted agent', () => {
       [['autopilot', pack, '--agent', 'gpt'], 'autoexp: autoexp autopilot: --agent is one of claude, codex, aider, opencode, got "gpt"\n'],
       [['autopilot', pack, '--agent-command', 'python3 "agent.py'], 'autoexp: autoexp autopilot: --agent-command: unclosed double quote at character 9\n'],
       [['autopilot', pack, '--agent', 'claude', '--max-cost', 'lots'], 'autoexp: autoexp autopilot: --max-cost must be an amount in US dollars, like 0.50, got "lots"\n'],
+      [['autopilot', pack, '--agent', 'claude', '--alpha', '0.1'], 'autoexp: autoexp autopilot: --alpha belongs to --keep-rule significant\n'],
     ];
     for (const [args, stderr] of cases) {
       const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });

@@ -9,6 +9,7 @@ import { runAutopilot } from '../../core/autopilot/session';
 import { EXIT_CANCELLED } from '../../core/run/exitCodes';
 import { splitShellWords } from '../../core/autopilot/shellWords';
 import { parse, onePositional, timeoutMs } from '../args';
+import { NATIVE_FLAG_OPTIONS, parseKeepFlags } from '../keepFlags';
 import type { CliIO } from '../io';
 import { packFolder } from '../packArg';
 import { seeAllCommand } from './diff';
@@ -50,13 +51,7 @@ export async function autopilotCommand(args: string[], io: CliIO): Promise<numbe
     'max-errors': { type: 'string' },
     patience: { type: 'string' },
     resume: { type: 'boolean' },
-    repeat: { type: 'string' },
-    margin: { type: 'string' },
-    direction: { type: 'string' },
-    timeout: { type: 'string' },
-    python: { type: 'string' },
-    json: { type: 'boolean' },
-    'no-diff': { type: 'boolean' },
+    ...NATIVE_FLAG_OPTIONS,
   });
   const agent = chooseAgent(values.agent, values['agent-command']);
   const budgets: Budgets = {
@@ -68,7 +63,8 @@ export async function autopilotCommand(args: string[], io: CliIO): Promise<numbe
   };
   const direction = values.direction;
   if (direction !== undefined && direction !== 'higher' && direction !== 'lower') throw new UserError(`autoexp autopilot: --direction is higher or lower, got "${direction}"`, 2);
-  const repeat = count('--repeat', values.repeat, 1);
+  const keep = parseKeepFlags(values, values.repeat === undefined ? undefined : count('--repeat', values.repeat, 1), 'autopilot');
+  const repeat = keep.repeat ?? 1;
   const margin = amount('--margin', values.margin, 'a number of at least 0') ?? 0;
   const limit = timeoutMs('autopilot', values.timeout, DEFAULT_TIMEOUT_SECONDS);
   const agentLimit = values['agent-timeout'] === undefined ? undefined : timeoutMs('autopilot', values['agent-timeout'], 0);
@@ -80,7 +76,7 @@ export async function autopilotCommand(args: string[], io: CliIO): Promise<numbe
     python: python.command,
     agent,
     budgets,
-    native: { repeat, margin, direction },
+    native: { repeat, margin, direction, keep: keep.keep },
     timeoutMs: limit,
     agentTimeoutMs: agentLimit,
     resume: values.resume,

@@ -7,7 +7,7 @@ import { EXIT_BY_STATUS } from '../../core/run/exitCodes';
 import { runLoop } from '../../core/run/runLoop';
 import { numberOption, onePositional, parse, timeoutMs } from '../args';
 import type { CliIO } from '../io';
-import { KEEP_FLAG_OPTIONS, keepFlagsGiven, parseKeepFlags } from '../keepFlags';
+import { keepFlagsGiven, NATIVE_FLAG_OPTIONS, parseKeepFlags } from '../keepFlags';
 import { packFolder } from '../packArg';
 import { seeAllCommand } from './diff';
 
@@ -16,15 +16,8 @@ export async function runCommand(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse('run', args, {
     proposal: { type: 'string', multiple: true, short: 'p' },
     engine: { type: 'string' },
-    direction: { type: 'string' },
-    repeat: { type: 'string' },
-    margin: { type: 'string' },
-    timeout: { type: 'string' },
-    python: { type: 'string' },
     verbose: { type: 'boolean' },
-    json: { type: 'boolean' },
-    'no-diff': { type: 'boolean' },
-    ...KEEP_FLAG_OPTIONS,
+    ...NATIVE_FLAG_OPTIONS,
   });
   const repeat = numberOption('run', 'repeat', values.repeat);
   const margin = numberOption('run', 'margin', values.margin);

@@ -11,7 +11,7 @@ import { UserError } from '../errors';
 import type { Direction } from '../results/model';
 import type { NativeOptions, RunReporter, RunSummary, TrialOutcome } from '../run/context';
 import { nowIso, readJournal, runsOfPack, type RunRecord } from '../run/journal';
-import { measureTarget, runNativeTrial } from '../run/nativeEngine';
+import { runNativeTrial, startKeepState, type KeepState } from '../run/nativeEngine';
 import { appendRow, formatScore, readDialect } from '../run/resultsWriter';
 import { openRun } from '../run/runLoop';
 import { withInlineDiffs } from '../run/trialPrinter';
@@ -153,10 +153,10 @@ export async function runAutopilot(options: AutopilotOptions): Promise<Autopilot
     journal.append({ type: 'autopilot-start', run: ctx.run, session, agent: options.agent.label, budgets: { ...budgets }, at: nowIso() });
     reporter.line(`AUTOPILOT ${resumed ? 'resumed' : 'started'} session ${session} with ${options.agent.label}: ${describeBudgetLeft(budgets, before.spent)}`);
 
-    const baseline = await measureTarget(ctx, native.repeat);
-    if (!baseline.ok) throw new UserError(`${ctx.slug}: baseline failed: ${baseline.reason}`);
-    journal.append({ type: 'baseline', run: ctx.run, score: baseline.score, payload: baseline.payload, at: nowIso() });
-    reporter.line(`BASELINE ${formatScore(baseline.score)}`);
+    // The same keep rule, harness check and holdout as `autoexp run`: the agent is only a proposer.
+    const baseline = await startKeepState(ctx, native);
+    if (!baseline.ok) throw new UserError(`${ctx.slug}: ${baseline.message}`);
+    const keepState = baseline.state;
     let best = baseline.score;
     const spent: Spent = { ...before.spent };
     const minutesBefore = spent.minutes;
@@ -178,7 +178,7 @@ export async function runAutopilot(options: AutopilotOptions): Promise<Autopilot
       }
       trial++;
       const trialStarted = performance.now();
-      const { outcome, report, discarded, replay } = await autopilotTrial(ctx, options, native, dialect, await sandboxForTrial(), { trial, best, baseline: baseline.score, budgets, spent, changeDirection: check.changeDirection, direction });
+      const { outcome, report, discarded, replay } = await autopilotTrial(ctx, options, native, dialect, await sandboxForTrial(), keepState, { trial, best, baseline: baseline.score, budgets, spent, changeDirection: check.changeDirection, direction });
       trials.push(outcome);
       reporter.trialDone?.(trial, budgets.maxTrials, outcome.status);
       journal.append({
@@ -206,6 +206,8 @@ export async function runAutopilot(options: AutopilotOptions): Promise<Autopilot
       spent.sinceKept = outcome.status === 'kept' ? 0 : spent.sinceKept + 1;
       if (outcome.status === 'kept' && outcome.newScore !== undefined) best = outcome.newScore;
       writeMemory(pack, memoryState(journal.root, pack, ctx.slug, direction));
+      // A moved harness ends the session as it ends a run: nothing measured after it can be trusted.
+      if (outcome.stop) stop = { reason: outcome.stop, kind: 'error' };
     }
 
     const counts = (s: string) => trials.filter((t) => t.status === s).length;
@@ -243,6 +245,7 @@ async function autopilotTrial(
   native: NativeOptions & { direction: Direction },
   dialect: ReturnType<typeof readDialect>,
   sandbox: Sandbox,
+  keepState: KeepState,
   state: TrialState,
 ): Promise<{ outcome: TrialOutcome; report: AgentReport; discarded: string[]; replay?: string }> {
   const { reporter, journal } = ctx;
@@ -300,7 +303,7 @@ async function autopilotTrial(
   if (failure) return { outcome: agentError(ctx, dialect, state, options.agent.label, report, failure), report, discarded };
 
   const replay = saveReplay(ctx.pack, candidate, { session: ctx.run, trial: state.trial, description: report.description });
-  const outcome = await runNativeTrial(ctx, native, dialect, state.trial, replay, state.best);
+  const outcome = await runNativeTrial(ctx, native, dialect, state.trial, replay, state.best, keepState);
   return { outcome, report, discarded, replay };
 }
 

@@ -25,15 +25,6 @@ import { appendRow, formatScore, readDialect, type LogDialect } from './resultsW
 import { measureInterleaved, measureSamples } from './sampling';
 import { restoreFile } from './snapshots';
 
-type Measured = { ok: true; score: number; payload: MeasurePayload } | { ok: false; reason: string; cancelled: boolean };
-
-/** The median of `repeat` measurements of the target as it stands (the autopilot's baseline too). */
-export async function measureTarget(ctx: RunContext, repeat: number): Promise<Measured> {
-  const measured = await measureSamples(ctx, repeat);
-  if (!measured.ok) return measured;
-  return { ok: true, score: median(measured.samples.map((s) => s.score)), payload: measured.samples[measured.samples.length - 1].payload };
-}
-
 /** What a trial's decision weighs beside the proposal: the incumbent's measurements and the run's checks. */
 export interface KeepState {
   /** The current target's measurements, from the baseline or the last kept candidate. */
@@ -46,28 +37,36 @@ export interface KeepState {
   holdouts?: Map<string, number>;
 }
 
-/** A state for a trial run on its own (the autopilot's): its incumbent is the best score alone. */
-function loneState(best: number): KeepState {
-  return { samples: [{ score: best, payload: { score: best } }], front: [] };
+export type Baseline = { ok: true; score: number; state: KeepState } | { ok: false; cancelled: boolean; message: string };
+
+/**
+ * What every native trial of a run decides against: the harness fingerprinted (before the first
+ * measurement, so an edit during the baseline counts too), the baseline measured and journalled, and
+ * the incumbent's samples and Pareto point. The native engine and the autopilot both start here.
+ */
+export async function startKeepState(ctx: RunContext, options: NativeOptions & { direction: Direction }): Promise<Baseline> {
+  const harness = fingerprintHarness(harnessFiles(ctx.pack, ctx.target));
+  const measured = await measureSamples(ctx, options.repeat);
+  if (!measured.ok) {
+    const message = measured.cancelled ? 'cancelled during the baseline' : `baseline failed: ${measured.reason === 'timeout' ? `measure.py did not finish within ${ctx.timeoutMs / 1000} s` : measured.reason}`;
+    return { ok: false, cancelled: measured.cancelled, message };
+  }
+  const score = median(measured.samples.map((s) => s.score));
+  ctx.journal.append({ type: 'baseline', run: ctx.run, score, payload: measured.samples[measured.samples.length - 1].payload, at: nowIso() });
+  ctx.reporter.line(`BASELINE ${formatScore(score)}`);
+  const keep = options.keep ?? GREEDY_KEEP;
+  const start = keep.metrics ? pointOf(metricMedians(measured.samples), keep.metrics) : undefined;
+  const state: KeepState = { samples: measured.samples, front: start ? [start] : [], harness, holdouts: hasHoldout(ctx.pack) ? knownHoldouts(ctx.journal, ctx.pack) : undefined };
+  return { ok: true, score, state };
 }
 
 export async function runNativeEngine(ctx: RunContext, options: NativeOptions & { direction: Direction }): Promise<RunSummary> {
   const dialect = readDialect(ctx.resultsFile);
   const summary: RunSummary = { run: ctx.run, engine: 'native', status: 'finished', trials: [] };
-  // Fingerprinted before the first measurement, so an edit during the baseline counts too.
-  const harness = fingerprintHarness(harnessFiles(ctx.pack, ctx.target));
-  const measured = await measureSamples(ctx, options.repeat);
-  if (!measured.ok) {
-    const message = measured.cancelled ? 'cancelled during the baseline' : `baseline failed: ${measured.reason === 'timeout' ? `measure.py did not finish within ${ctx.timeoutMs / 1000} s` : measured.reason}`;
-    return { ...summary, status: measured.cancelled ? 'cancelled' : 'error', message };
-  }
-  const score = median(measured.samples.map((s) => s.score));
-  ctx.journal.append({ type: 'baseline', run: ctx.run, score, payload: measured.samples[measured.samples.length - 1].payload, at: nowIso() });
-  ctx.reporter.line(`BASELINE ${formatScore(score)}`);
+  const baseline = await startKeepState(ctx, options);
+  if (!baseline.ok) return { ...summary, status: baseline.cancelled ? 'cancelled' : 'error', message: baseline.message };
+  const { score, state } = baseline;
   summary.baseline = score;
-  const keep = options.keep ?? GREEDY_KEEP;
-  const start = keep.metrics ? pointOf(metricMedians(measured.samples), keep.metrics) : undefined;
-  const state: KeepState = { samples: measured.samples, front: start ? [start] : [], harness, holdouts: hasHoldout(ctx.pack) ? knownHoldouts(ctx.journal, ctx.pack) : undefined };
   let best = score;
   let errorsInARow = 0;
   for (const [i, proposal] of ctx.proposals.entries()) {
@@ -109,7 +108,7 @@ export async function runNativeTrial(
   trial: number,
   proposal: string,
   best: number,
-  state: KeepState = loneState(best),
+  state: KeepState,
 ): Promise<TrialOutcome> {
   const name = path.basename(proposal);
   const started = performance.now();
