@@ -50,6 +50,19 @@ const NOT_IN_HEAD = /exists on disk, but not in|does not exist in/;
 const cache = new Map<string, string | null>();
 
 /**
+ * The environment for simple-git: English messages, and without the editor and pager variables, which
+ * simple-git refuses to pass on (VS Code's terminal sets EDITOR, say). `git show` needs neither.
+ */
+function gitEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && !/^(GIT_)?(EDITOR|PAGER|SEQUENCE_EDITOR)$|^VISUAL$/.test(name)) env[name] = value;
+  }
+  env.LC_ALL = 'C';
+  return env;
+}
+
+/**
  * The file's text at HEAD, or undefined when it is not committed (or there is no repository). A git
  * that fails otherwise (not installed, a repository it refuses) is thrown, for the caller to report.
  */
@@ -64,7 +77,7 @@ export async function committedText(file: string): Promise<string | undefined> {
     // Loaded on first use: most validations never reach git.
     const { simpleGit } = await import('simple-git');
     try {
-      cache.set(key, await simpleGit(repo).env({ ...process.env, LC_ALL: 'C' }).show([`HEAD:${rel}`]));
+      cache.set(key, await simpleGit(repo).env(gitEnv()).show([`HEAD:${rel}`]));
     } catch (err) {
       if (!NOT_IN_HEAD.test(oneLine(err))) throw err;
       cache.set(key, null);
