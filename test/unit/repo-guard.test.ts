@@ -194,16 +194,17 @@ describe('the guard lets the loop be', () => {
       // A proposal that writes through a temporary file and a rename, as editors and agents do: the
       // pack folder changes under the guard's eyes, and loop.py's earlier backup is gone from it.
       const atomic = `import os\ntarget = os.environ["EXPERIMENT_TARGET"]\nopen(target + ".tmp", "w").write(${JSON.stringify(FIXED)})\nos.replace(target + ".tmp", target)\nprint("fixed, atomically")\n`;
-      const { repo, pack } = repoWith({}, { 'atomic_fix.py': atomic });
+      // A tracked file measure.py rewrites; not the harness (program.md would stop the run: issue 14's check).
+      const { repo, pack } = repoWith({ 'atris/experiments/smoke-keep-revert/last-measure.txt': 'never measured\n' }, { 'atomic_fix.py': atomic });
       if (engine === 'pack') backupBesideTarget(pack);
       // measure.py leaves a new file, and rewrites a tracked one, every time it runs.
-      appendFileSync(path.join(pack, 'measure.py'), '\nimport time, pathlib\nhere = pathlib.Path(__file__).parent\n(here / f"eval-{time.time_ns()}.json").write_text("{}")\n(here / "program.md").write_text(f"measured at {time.time_ns()}\\n")\n');
+      appendFileSync(path.join(pack, 'measure.py'), '\nimport time, pathlib\nhere = pathlib.Path(__file__).parent\n(here / f"eval-{time.time_ns()}.json").write_text("{}")\n(here / "last-measure.txt").write_text(f"measured at {time.time_ns()}\\n")\n');
       const { summary } = await run(pack, engine, ['bad_patch.py', 'atomic_fix.py']);
       assert.deepEqual(summary.trials.map((t) => t.status), ['reverted', 'kept'], engine);
       assert.equal(read(path.join(pack, 'candidate.py')), FIXED, engine);
       assert.equal(readdirSync(pack).filter((f) => f.startsWith('eval-')).length, 3, `${engine}: the baseline's and both trials' outputs stay`);
       assert.deepEqual(readdirSync(pack).filter((f) => f.endsWith('.bak')), [], engine);
-      assert.match(read(path.join(pack, 'program.md')), /^measured at \d+\n$/, engine);
+      assert.match(read(path.join(pack, 'last-measure.txt')), /^measured at \d+\n$/, engine);
       assert.equal(runsOfPack(readJournal(repo), pack)[0].trials.some((t) => t.touched), false, engine);
     }
   });
