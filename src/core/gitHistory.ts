@@ -50,15 +50,16 @@ const NOT_IN_HEAD = /exists on disk, but not in|does not exist in/;
 const cache = new Map<string, string | null>();
 
 /**
- * The environment for simple-git: English messages, and without the editor and pager variables, which
- * simple-git refuses to pass on (VS Code's terminal sets EDITOR, say). `git show` needs neither.
+ * The environment for simple-git: only what git needs to find itself and the user's config, in
+ * English. simple-git refuses to start git when the environment holds an editor, a pager, an askpass
+ * or an ssh command, and npm and VS Code both set EDITOR; `git show` needs none of them.
  */
 function gitEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && !/^(GIT_)?(EDITOR|PAGER|SEQUENCE_EDITOR)$|^VISUAL$/.test(name)) env[name] = value;
+  const env: Record<string, string> = { LC_ALL: 'C' };
+  for (const name of ['PATH', 'HOME', 'USERPROFILE', 'SYSTEMROOT', 'XDG_CONFIG_HOME']) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
   }
-  env.LC_ALL = 'C';
   return env;
 }
 

@@ -46,6 +46,14 @@ describe('trials in the terminal and the chart, in a real VS Code', () => {
     const handLogged = path.join(experiments(), 'hand-logged');
     cpSync(path.join(experiments(), 'smoke-keep-revert'), handLogged, { recursive: true });
     execFileSync('python3', ['loop.py', '--proposal', 'proposals/bad_patch.py'], { cwd: handLogged });
+    // A noisy pack run with the significant rule: each trial measured 3 times a side (at least).
+    cpSync(path.join(REPO_ROOT, 'test', 'fixtures', 'noisy-pack'), path.join(experiments(), 'noisy'), { recursive: true });
+    const counter = path.join(path.dirname(workspace), 'noisy-counter');
+    execFileSync(
+      process.execPath,
+      [path.join(REPO_ROOT, 'dist', 'cli.cjs'), 'run', 'atris/experiments/noisy', '--engine', 'native', '--keep-rule', 'significant', '--repeat', '3', '--proposal', 'gain.py', '--proposal', 'same.py', '--no-diff'],
+      { cwd: workspace, env: { ...process.env, NOISY_COUNTER: counter }, stdio: 'pipe' },
+    );
     server = await serve({ profile, folder: workspace, trusted: true });
     page = await newPage(browser);
   });
@@ -150,6 +158,21 @@ describe('trials in the terminal and the chart, in a real VS Code', () => {
       await terminal.row(/^TRIAL 1 KEPT score=1\.0000 proposal=fix_patch\.py/).waitFor({ timeout: 60_000 });
       await terminal.row(/^FINAL 1\.0000/).waitFor({ timeout: 30_000 });
       assert.equal(await terminal.rows.filter({ hasText: /^\s+@@ / }).count(), 0);
+    });
+  });
+
+  test('a --repeat run: the chart shades the baseline\'s noise band and draws a whisker at each trial', async () => {
+    await uiStep('chart-whiskers', page, server, async () => {
+      await workbench.runCommand('View: Close All Editors');
+      const view = await workbench.openExperiments();
+      await view.inlineAction(view.pack('noisy').row, 'Show Results');
+      await page.getByRole('tab', { name: /Results: noisy/ }).waitFor();
+      const chart = new ResultsChart(page);
+      await chart.ready();
+      assert.equal(await chart.data('whiskers'), '[2,3]');
+      const [low, high] = (await chart.data('noise-band'))!.split('..').map(Number);
+      assert.ok(low < 0.5 && 0.5 < high && high - low < 0.05, `a band around the baseline 0.5 of about ±0.01: ${low}..${high}`);
+      await saveArtifacts(page, 'chart-whiskers', false);
     });
   });
 });

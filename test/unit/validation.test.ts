@@ -227,15 +227,15 @@ describe('the append-only check when git fails', () => {
     assert.equal(unchecked[0].file, path.join(dir, 'results.tsv'));
   });
 
-  test('EDITOR and a pager in the environment (VS Code sets them) do not stop the check: a rewritten row is found', async () => {
+  test('EDITOR, a pager and an askpass in the environment (npm and VS Code set them) do not stop the check: a rewritten row is found', async () => {
     const root = tempDir();
     const dir = writeTree(path.join(root, 'atris', 'experiments', 'demo'), packFiles(''));
     const results = path.join(dir, 'results.tsv');
     writeFileSync(results, 'trial\tstatus\tscore\n1\tkept\t0.5\n');
     gitRepo(root);
     writeFileSync(results, 'trial\tstatus\tscore\n1\tkept\t0.9\n');
-    const saved = { EDITOR: process.env.EDITOR, GIT_PAGER: process.env.GIT_PAGER };
-    Object.assign(process.env, { EDITOR: 'code --wait', GIT_PAGER: 'less' });
+    const saved = { EDITOR: process.env.EDITOR, GIT_PAGER: process.env.GIT_PAGER, GIT_ASKPASS: process.env.GIT_ASKPASS };
+    Object.assign(process.env, { EDITOR: 'code --wait', GIT_PAGER: 'less', GIT_ASKPASS: '/usr/bin/true' });
     let report;
     try {
       report = await validatePack({ dir, slug: 'demo', kind: 'pack', experimentsDir: path.dirname(dir) }, { extended: true, git: true });
