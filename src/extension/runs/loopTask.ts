@@ -11,6 +11,7 @@ import { Config } from '../config';
 import { pythonFor } from '../python';
 import { listProposals } from '../../core/proposals';
 import { chooseEngine } from '../../core/run/engineChoice';
+import { quoteShellWords } from '../../core/autopilot/shellWords';
 
 export const TASK_TYPE = 'autoexp';
 
@@ -21,6 +22,8 @@ export interface LoopTaskDefinition extends vscode.TaskDefinition {
   /** Proposal files in proposals/; all of them when absent. */
   proposals?: string[];
   engine?: 'pack' | 'native';
+  /** Autopilot: the agent of autoexp.autopilot.agent proposes, instead of the pack's proposals. */
+  autopilot?: boolean;
 }
 
 export function isLoopTask(task: vscode.Task): task is vscode.Task & { definition: LoopTaskDefinition } {
@@ -38,29 +41,49 @@ export function taskName(slug: string, proposals: string[] | undefined): string 
   return proposals?.length === 1 ? `${slug}: ${proposals[0]}` : `Run Loop: ${slug}`;
 }
 
+/** `autoexp autopilot`'s agent and budget flags, from the settings. */
+function autopilotArgs(uri: vscode.Uri): string[] {
+  const settings = Config.autopilot(uri);
+  const agent = settings.agent === 'command' ? ['--agent-command', quoteShellWords(settings.command)] : ['--agent', settings.agent];
+  const budgets = ['--max-trials', String(settings.maxTrials), '--max-minutes', String(settings.maxMinutes), '--max-errors', String(settings.maxErrors)];
+  if (settings.maxCostUsd !== undefined) budgets.push('--max-cost', String(settings.maxCostUsd));
+  return [...agent, ...budgets];
+}
+
+const PRESENTATION: vscode.TaskPresentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true, showReuseMessage: false };
+
 /** A runnable task for a definition, with the interpreter and settings of the moment. */
 export async function buildTask(definition: LoopTaskDefinition, scope: vscode.WorkspaceFolder | vscode.TaskScope, cliPath: string, proposals?: string[]): Promise<vscode.Task> {
   const packDir = packDirOf(definition, scope);
   const uri = vscode.Uri.file(packDir);
   const python = await pythonFor(uri);
+  const seconds = Config.trialTimeoutSeconds(uri);
+  const common = ['--python', python.command, '--timeout', String(seconds), ...(Config.inlineDiffs(uri) ? [] : ['--no-diff'])];
+  const slug = path.basename(packDir);
+  if (definition.autopilot) {
+    const execution = new vscode.ProcessExecution(process.execPath, [cliPath, 'autopilot', packDir, ...autopilotArgs(uri), ...common], { cwd: packDir, env: { ELECTRON_RUN_AS_NODE: '1' } });
+    const task = new vscode.Task(definition, scope, `Autopilot: ${slug}`, 'Autoexp', execution, []);
+    task.presentationOptions = PRESENTATION;
+    const settings = Config.autopilot(uri);
+    task.detail = `${settings.agent === 'command' ? settings.command[0] : settings.agent} proposes · up to ${settings.maxTrials} trials, ${settings.maxMinutes} min`;
+    return task;
+  }
   const chosen = proposals ?? definition.proposals ?? (await listProposals(packDir));
   const engine = definition.engine ?? Config.engine(uri);
-  const seconds = Config.trialTimeoutSeconds(uri);
-  const args = [cliPath, 'run', packDir, ...chosen.flatMap((p) => ['--proposal', p]), '--python', python.command, '--timeout', String(seconds)];
+  const args = [cliPath, 'run', packDir, ...chosen.flatMap((p) => ['--proposal', p]), ...common];
   if (engine) args.push('--engine', engine);
-  if (!Config.inlineDiffs(uri)) args.push('--no-diff');
   const execution = new vscode.ProcessExecution(process.execPath, args, { cwd: packDir, env: { ELECTRON_RUN_AS_NODE: '1' } });
-  const task = new vscode.Task(definition, scope, taskName(path.basename(packDir), proposals), 'Autoexp', execution, []);
-  task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true, showReuseMessage: false };
+  const task = new vscode.Task(definition, scope, taskName(slug, proposals), 'Autoexp', execution, []);
+  task.presentationOptions = PRESENTATION;
   // The engine the run will use, by the same rule as the run itself: a stub loop.py means native.
   const choice = chooseEngine(packDir, { engine });
   task.detail = `${chosen.length} proposal(s) · ${choice.ok ? `${choice.engine} engine` : choice.usage}`;
   return task;
 }
 
-export function definitionFor(pack: PackRef, folder: vscode.WorkspaceFolder | undefined, proposals?: string[]): LoopTaskDefinition {
+export function definitionFor(pack: PackRef, folder: vscode.WorkspaceFolder | undefined, proposals?: string[], autopilot = false): LoopTaskDefinition {
   const relative = folder ? path.relative(folder.uri.fsPath, pack.dir) : pack.dir;
-  return { type: TASK_TYPE, pack: relative.split(path.sep).join('/'), ...(proposals ? { proposals } : {}) };
+  return { type: TASK_TYPE, pack: relative.split(path.sep).join('/'), ...(proposals ? { proposals } : {}), ...(autopilot ? { autopilot } : {}) };
 }
 
 /** Offers "Run Loop" for every pack with proposals (examples included), and completes tasks written in tasks.json. */
