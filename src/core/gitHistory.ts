@@ -5,6 +5,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { oneLine } from './errors';
+import { isMissing } from './fsErrors';
 
 const roots = new Map<string, string | undefined>();
 
@@ -20,14 +21,13 @@ export function findRepoRoot(start: string): string | undefined {
 }
 
 /** A file that is not there: no such file, or `.git` is a file (a worktree's) and not a folder. */
-const isAbsent = (err: unknown) => ['ENOENT', 'ENOTDIR'].includes((err as NodeJS.ErrnoException).code ?? '');
 
 /** The text of a file under .git, or undefined when it is absent; any other failure is thrown. */
 async function readGitFile(file: string): Promise<string | undefined> {
   try {
     return await fs.readFile(file, 'utf8');
   } catch (err) {
-    if (isAbsent(err)) return undefined;
+    if (isMissing(err)) return undefined;
     throw err;
   }
 }

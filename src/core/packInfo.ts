@@ -26,6 +26,8 @@ export interface PackInfo {
   resultsError?: string;
   /** results.tsv lines whose trial the run journal recorded, with snapshots for a diff. */
   diffLines?: Set<number>;
+  /** Kept trials that scored worse on measure_holdout.py than what they replaced, by results.tsv line. */
+  holdoutWorse?: Map<number, { score: number; previous?: number }>;
 }
 
 export async function loadPackInfo(pack: PackRef): Promise<PackInfo> {
@@ -41,6 +43,8 @@ export async function loadPackInfo(pack: PackRef): Promise<PackInfo> {
   } catch (err) {
     info.resultsError = (err as Error).message;
   }
-  info.diffLines = new Set(trialsByResultsLine(journalRunsOf(pack.dir)).keys());
+  const recorded = trialsByResultsLine(journalRunsOf(pack.dir));
+  info.diffLines = new Set(recorded.keys());
+  info.holdoutWorse = new Map([...recorded].flatMap(([line, { trial }]) => (trial.holdout?.worse ? [[line, trial.holdout] as const] : [])));
   return info;
 }

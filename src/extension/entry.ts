@@ -19,11 +19,19 @@ let featuresModule: typeof FeaturesModule | undefined;
 export function activate(context: vscode.ExtensionContext): void {
   const treeChanged = new vscode.EventEmitter<unknown>();
   let features: FeaturesModule.Features | undefined;
+  // A start that failed is not tried again: each try would make another output channel and client.
+  let failed: unknown;
   const load = (): FeaturesModule.Features => {
     if (features) return features;
-    // A path esbuild leaves alone: the features bundle is a file of its own beside this one.
-    featuresModule = require(path.join(__dirname, 'features.cjs')) as typeof FeaturesModule;
-    features = featuresModule.start(context);
+    if (failed !== undefined) throw failed;
+    try {
+      // A path esbuild leaves alone: the features bundle is a file of its own beside this one.
+      featuresModule = require(path.join(__dirname, 'features.cjs')) as typeof FeaturesModule;
+      features = featuresModule.start(context);
+    } catch (err) {
+      failed = err;
+      throw err;
+    }
     context.subscriptions.push(features.tree.onDidChangeTreeData((node) => treeChanged.fire(node)));
     return features;
   };

@@ -37,6 +37,16 @@ describe('harnessFiles', () => {
     assert.deepEqual(files, ['lib/__init__.py', 'lib/weights.py', 'loop.py', 'measure.py', 'program.md', 'rubric.py', 'scoring.py']);
   });
 
+  test('measure_holdout.py and the pack modules only it imports are watched too', () => {
+    const pack = writeTree(tempDir(), {
+      ...packFiles(''),
+      'measure_holdout.py': 'import holdout_data\nprint(holdout_data.SCORE)\n',
+      'holdout_data.py': 'SCORE = 1\n',
+    });
+    const files = harnessFiles(pack).map((f) => path.relative(pack, f));
+    assert.deepEqual(files, ['holdout_data.py', 'loop.py', 'measure.py', 'measure_holdout.py', 'program.md']);
+  });
+
   test('a pack without loop.py watches what it has', () => {
     const pack = writeTree(tempDir(), { 'measure.py': 'print(1)\n', 'program.md': 'x\n' });
     assert.deepEqual(harnessFiles(pack).map((f) => path.basename(f)), ['measure.py', 'program.md']);

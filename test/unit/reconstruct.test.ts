@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { parseResults } from '../../src/core/results/parse';
 import { journalRoot } from '../../src/core/run/journal';
+import { acquireLock } from '../../src/core/run/lock';
 import { knownStateBefore, reconstructTrial } from '../../src/core/run/reconstruct';
 import { SnapshotStore } from '../../src/core/run/snapshots';
 import { BASELINE, smokeRepo } from './support/smokeRepo';
@@ -58,5 +59,26 @@ describe('reconstructing a trial the journal never saw', () => {
     );
     assert.equal(readFileSync(path.join(pack, 'program.md'), 'utf8'), program);
     assert.equal(readFileSync(target, 'utf8'), BASELINE);
+  });
+
+  test('while a run holds the pack it refuses, naming the run, and changes nothing', async () => {
+    const { pack } = smokeRepo();
+    const log = handLogged(pack, ['2026-01-01T00:00:00Z\t1\treverted\t0.2000\t0.2000\tbad_patch.py\tcount spaces']);
+    const store = new SnapshotStore(journalRoot(pack));
+    const target = path.join(pack, 'candidate.py');
+    const known = knownStateBefore(log, log.trials[0], readFileSync(target), new Map(), store);
+    assert.equal(known.ok, true);
+    const resultsBefore = readFileSync(path.join(pack, 'results.tsv'), 'utf8');
+    const run = acquireLock(journalRoot(pack), pack, 'run-under-way');
+    try {
+      await assert.rejects(
+        reconstructTrial({ packDir: pack, target, proposal: path.join(pack, 'proposals', 'bad_patch.py'), known: known as Extract<typeof known, { ok: true }>, python: 'python3', store, timeoutMs: 30_000 }),
+        /smoke-keep-revert is already running \(run run-under-way, pid \d+, since .*\); stop that run first/,
+      );
+    } finally {
+      run.release();
+    }
+    assert.equal(readFileSync(target, 'utf8'), BASELINE);
+    assert.equal(readFileSync(path.join(pack, 'results.tsv'), 'utf8'), resultsBefore);
   });
 });

@@ -208,4 +208,18 @@ describe('the guard lets the loop be', () => {
       assert.equal(runsOfPack(readJournal(repo), pack)[0].trials.some((t) => t.touched), false, engine);
     }
   });
+
+  test('native engine: a proposal that deletes the target is an error, the target comes back, and the run goes on', async () => {
+    const remove = 'import os\nos.remove(os.environ["EXPERIMENT_TARGET"])\nprint("deleted")\n';
+    const { pack } = repoWith({}, { 'delete_target.py': remove });
+    const { summary } = await run(pack, 'native', ['delete_target.py', 'fix_patch.py']);
+    assert.deepEqual(
+      summary.trials.map((t) => [t.status, t.reason]),
+      [
+        ['error', 'the proposal deleted the target'],
+        ['kept', undefined],
+      ],
+    );
+    assert.equal(read(path.join(pack, 'candidate.py')), FIXED);
+  });
 });

@@ -41,6 +41,19 @@ describe('following a run', () => {
     }
   });
 
+  test('a run that took the lock and wrote its start before following began is still the one followed', () => {
+    const { root, pack, start } = setup();
+    start('old', ['a.py']);
+    const lock = acquireLock(root, pack, 'fast');
+    try {
+      start('fast', ['a.py', 'b.py']);
+      const follower = new RunFollower(pack);
+      assert.equal(follower.read()?.id, 'fast');
+    } finally {
+      lock.release();
+    }
+  });
+
   test('later reads fold what was appended; a run that ended before the first read is the pack\'s one new run', () => {
     const { pack, start, append } = setup();
     start('old', ['a.py']);

@@ -90,4 +90,14 @@ describe('runs and trials', () => {
       ['3 ERROR', '1.0000 → – · broken.py', 'error'],
     ]);
   });
+
+  test('a kept trial that scored worse on the holdout is flagged, and its tooltip says by how much', async () => {
+    const i = await info('outside-target');
+    const line = i.log!.trials[1].line;
+    const flagged = { ...i, holdoutWorse: new Map([[line, { score: 0.61, previous: 0.7 }]]) };
+    const kept = trialNodes(flagged, 0)[1];
+    assert.equal(kept.description, '0.5000 → 1.0000 · polite.py · holdout worse');
+    assert.match(String(kept.tooltip), /measure_holdout\.py: 0\.6100, worse than 0\.7000 before this keep\. It stays kept: you decide\./);
+    assert.equal(trialNodes(i, 0)[1].description, '0.5000 → 1.0000 · polite.py');
+  });
 });

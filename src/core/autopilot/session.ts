@@ -12,6 +12,7 @@ import type { Direction } from '../results/model';
 import type { NativeOptions, RunReporter, RunSummary, TrialOutcome } from '../run/context';
 import { nowIso, readJournal, runsOfPack, type RunRecord } from '../run/journal';
 import { runNativeTrial, startKeepState, type KeepState } from '../run/nativeEngine';
+import { unlessMissing } from '../fsErrors';
 import { appendRow, formatScore, readDialect } from '../run/resultsWriter';
 import { openRun } from '../run/runLoop';
 import { withInlineDiffs } from '../run/trialPrinter';
@@ -290,7 +291,9 @@ async function autopilotTrial(
     failure = result.failure;
     cancelled = result.cancelled ?? false;
     discarded = await sandbox.otherChanges();
-    candidate = readFileSync(sandbox.target);
+    const written = unlessMissing(() => readFileSync(sandbox.target));
+    if (written === undefined) failure ??= 'the agent deleted the target';
+    candidate = written ?? Buffer.alloc(0);
   } finally {
     rmSync(promptDir, { recursive: true, force: true });
   }

@@ -42,10 +42,10 @@ function packModuleFile(pack: string, module: string): string | undefined {
   return undefined;
 }
 
-/** measure.py's harness: the fixed files plus the pack modules it reaches through imports. */
+/** The harness: the fixed files plus the pack modules measure.py (or measure_holdout.py) reaches through imports. */
 export function harnessFiles(pack: string, target?: string): string[] {
   const files = new Set(HARNESS_FILES.map((f) => path.join(pack, f)).filter((f) => existsSync(f)));
-  const queue = [path.join(pack, 'measure.py')].filter((f) => existsSync(f));
+  const queue = ['measure.py', 'measure_holdout.py'].map((f) => path.join(pack, f)).filter((f) => existsSync(f));
   const seen = new Set(queue);
   while (queue.length) {
     const file = queue.shift()!;

@@ -8,7 +8,6 @@ import * as path from 'node:path';
 import { isBetter } from '../results/columns';
 import type { Direction } from '../results/model';
 import type { RunContext } from './context';
-import { runsOfPack, type Journal } from './journal';
 import { measureOnce } from './sampling';
 import { restoreFile } from './snapshots';
 
@@ -24,18 +23,6 @@ export interface HoldoutScore {
 
 export function hasHoldout(pack: string): boolean {
   return existsSync(path.join(pack, HOLDOUT_SCRIPT));
-}
-
-/** Holdout scores the journal already holds, by the content hash of the target they were measured on. */
-export function knownHoldouts(journal: Journal, pack: string): Map<string, number> {
-  const known = new Map<string, number>();
-  for (const run of runsOfPack(journal.read(), pack)) {
-    for (const trial of run.trials) {
-      if (trial.candidate && trial.holdout) known.set(trial.candidate, trial.holdout.score);
-      if (trial.holdout?.previous !== undefined) known.set(trial.before, trial.holdout.previous);
-    }
-  }
-  return known;
 }
 
 /**

@@ -11,6 +11,7 @@ import { findRepoRoot } from '../gitHistory';
 import type { ProcessId } from '../processTable';
 import { realPath } from '../realPath';
 import { parseJsonAs } from '../parseJson';
+import { isMissing } from '../fsErrors';
 
 export const JOURNAL_DIR = '.autoexp';
 export const JOURNAL_FILE = 'journal.jsonl';
@@ -216,7 +217,6 @@ function journalReadError(file: string, err: unknown): Error {
   return new UserError(`${file}: cannot read the run journal (${code ?? oneLine(err)})`);
 }
 
-const isMissing = (err: unknown) => (err as NodeJS.ErrnoException).code === 'ENOENT';
 
 export function readJournal(root: string): JournalContents {
   const file = path.join(journalDir(root), JOURNAL_FILE);

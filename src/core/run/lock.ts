@@ -13,6 +13,7 @@ import { isSameProcess, processStartTime } from '../processTable';
 import { realPath } from '../realPath';
 import { ensureJournalDir, journalDir } from './journal';
 import { parseJsonAs } from '../parseJson';
+import { isMissing } from '../fsErrors';
 
 const LockFile = z.object({ pid: z.number().int(), startTime: z.number().int().optional(), run: z.string(), pack: z.string(), startedAt: z.string() });
 export type LockInfo = z.infer<typeof LockFile>;
@@ -34,7 +35,7 @@ export function readLock(file: string): LockInfo | undefined {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (isMissing(err)) return undefined;
     throw err;
   }
   return parseJsonAs(LockFile, text);

@@ -17,13 +17,14 @@ import type { Point } from '../stats/multiMetric';
 import { describeProcessEnd, MAX_CONSECUTIVE_ERRORS, type NativeOptions, type RunContext, type RunSummary, type TrialOutcome } from './context';
 import { describeTouched } from './guard/repoGuard';
 import { fingerprintHarness, harnessFiles, movedHarnessFile, type HarnessFingerprint } from './harness';
-import { describeWorseHoldout, hasHoldout, HOLDOUT_SCRIPT, knownHoldouts, scoreHoldout, type HoldoutScore } from './holdout';
+import { describeWorseHoldout, hasHoldout, HOLDOUT_SCRIPT, scoreHoldout, type HoldoutScore } from './holdout';
 import { nowIso, type TrialEndStatus } from './journal';
 import { decideKeep, metricMedians, pointOf, type KeepConfig, type KeepVerdict, type Sample } from './keepDecision';
 import { GREEDY_KEEP, secondMetricName } from './keepOptions';
 import { appendRow, formatScore, readDialect, type LogDialect } from './resultsWriter';
 import { measureInterleaved, measureSamples } from './sampling';
 import { restoreFile } from './snapshots';
+import { unlessMissing } from '../fsErrors';
 
 /** What a trial's decision weighs beside the proposal: the incumbent's measurements and the run's checks. */
 export interface KeepState {
@@ -33,7 +34,10 @@ export interface KeepState {
   front: Point[];
   /** The harness as the run started; a change stops the run. */
   harness?: HarnessFingerprint;
-  /** Holdout scores by the target's content hash, when the pack has measure_holdout.py. */
+  /**
+   * This run's holdout scores by the target's content hash, when the pack has measure_holdout.py. Not
+   * an earlier run's: its holdout data may have changed since, and the harness check covers one run.
+   */
   holdouts?: Map<string, number>;
 }
 
@@ -56,7 +60,7 @@ export async function startKeepState(ctx: RunContext, options: NativeOptions & {
   ctx.reporter.line(`BASELINE ${formatScore(score)}`);
   const keep = options.keep ?? GREEDY_KEEP;
   const start = keep.metrics ? pointOf(metricMedians(measured.samples), keep.metrics) : undefined;
-  const state: KeepState = { samples: measured.samples, front: start ? [start] : [], harness, holdouts: hasHoldout(ctx.pack) ? knownHoldouts(ctx.journal, ctx.pack) : undefined };
+  const state: KeepState = { samples: measured.samples, front: start ? [start] : [], harness, holdouts: hasHoldout(ctx.pack) ? new Map() : undefined };
   return { ok: true, score, state };
 }
 
@@ -128,7 +132,9 @@ export async function runNativeTrial(
   ctx.reporter.processDone?.(proc.durationMs);
   ctx.reporter.log(`${name}: ${Math.round(proc.durationMs)} ms, exit ${proc.exitCode ?? (proc.timedOut ? 'timeout' : 'killed')}`);
   const description = proc.stdout.trim().split(/\r?\n/).pop()?.trim() ?? '';
-  const candidate = ctx.store.put(readFileSync(ctx.target));
+  // A proposal that deletes the target fails its trial; the run goes on with the target put back.
+  const written = unlessMissing(() => readFileSync(ctx.target));
+  const candidate = ctx.store.put(written ?? Buffer.alloc(0));
   // A repository git can no longer read (its .git removed, say) fails the trial, never the run's restore.
   const guarded = await ctx.guard.check(mark).catch((err: unknown) => ({ changed: [], unrestorable: [], failure: oneLine(err) }));
   const touched = guarded.changed;
@@ -178,6 +184,7 @@ export async function runNativeTrial(
   if (proc.cancelled) return finish('cancelled', { reason: 'cancelled' });
   if (proc.timedOut) return finish('error', { reason: 'timeout' });
   if (proc.spawnError) return finish('error', { reason: `${ctx.python}: cannot start (${proc.spawnError})` });
+  if (written === undefined) return finish('error', { reason: 'the proposal deleted the target' });
   if ('failure' in guarded) return finish('error', { reason: `the guard could not check the repository: ${guarded.failure}` });
   if (touched.length) return finish('error', { reason: describeTouched(guarded, ctx.guard.root) });
   if (proc.exitCode !== 0) return finish('error', { reason: describeProcessEnd('proposal', proc.exitCode, proc.stderr) });

@@ -68,8 +68,9 @@ export async function runPackEngine(ctx: RunContext): Promise<RunSummary> {
   const summary: RunSummary = { run: ctx.run, engine: 'pack', status: 'finished', trials: [] };
   let linesSeen = fileLineCount(ctx.resultsFile);
   const ended = new Set<number>();
-  const guard = await GuardServer.listen(ctx.guard, path.join(shimDir, GUARD_SOCKET));
+  let guard: GuardServer | undefined;
   try {
+    guard = await GuardServer.listen(ctx.guard, path.join(shimDir, GUARD_SOCKET));
     let next = 0;
     while (next < ctx.proposals.length) {
       await guard.startSegment();
@@ -106,7 +107,7 @@ export async function runPackEngine(ctx: RunContext): Promise<RunSummary> {
     }
     return summary;
   } finally {
-    await guard.close();
+    await guard?.close();
     rmSync(shimDir, { recursive: true, force: true });
   }
 }

@@ -10,7 +10,8 @@ import { runProcess } from '../process';
 import type { ResultsLog, Trial } from '../results/model';
 import { describeProcessEnd } from './context';
 import { RepoGuard } from './guard/repoGuard';
-import type { RunRecord, TrialRecord } from './journal';
+import { journalRoot, newRunId, type RunRecord, type TrialRecord } from './journal';
+import { acquireLock } from './lock';
 import type { SnapshotStore } from './snapshots';
 
 export type KnownBefore = { ok: true; bytes: Buffer; how: string } | { ok: false; why: string };
@@ -64,10 +65,14 @@ export async function reconstructTrial(options: {
 }): Promise<Reconstruction> {
   const { packDir, target, proposal, known, store } = options;
   if (!existsSync(proposal)) throw new Error(`${proposal}: not in the pack any more, so the trial cannot be replayed`);
+  // The guard puts back every change in the repository after its mark: a run of the pack going on at
+  // the same time would lose its new row and candidate. Holding the pack's lock refuses that case.
+  const lock = acquireLock(journalRoot(packDir), packDir, `reconstruct-${newRunId()}`);
   const scratch = mkdtempSync(path.join(tmpdir(), 'autoexp-reconstruct-'));
   const copy = path.join(scratch, path.basename(target));
-  const guard = await RepoGuard.open({ pack: packDir, target, resultsFile: path.join(packDir, 'results.tsv'), store, id: path.basename(scratch) });
+  let guard: RepoGuard | undefined;
   try {
+    guard = await RepoGuard.open({ pack: packDir, target, resultsFile: path.join(packDir, 'results.tsv'), store, id: path.basename(scratch) });
     writeFileSync(copy, known.bytes);
     const mark = await guard.mark();
     const run = await runProcess(options.python, [proposal], { cwd: packDir, env: { EXPERIMENT_TARGET: copy }, timeoutMs: options.timeoutMs });
@@ -80,7 +85,8 @@ export async function reconstructTrial(options: {
     if (run.exitCode !== 0) throw new Error(describeProcessEnd('the proposal', run.exitCode, run.stderr));
     return { before: store.put(known.bytes), candidate: store.put(readFileSync(copy)), how: known.how };
   } finally {
-    guard.dispose();
+    guard?.dispose();
     rmSync(scratch, { recursive: true, force: true });
+    lock.release();
   }
 }

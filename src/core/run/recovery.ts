@@ -5,10 +5,12 @@
  * stays; otherwise the "before" snapshot is put back); a trial with no row is put back to its
  * "before" snapshot. The journal marks the run interrupted.
  */
+import { readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
+import { unlessMissing } from '../fsErrors';
 import { isSameProcess } from '../processTable';
 import { realPath } from '../realPath';
-import { Journal, isPack, nowIso, readJournal, type RunRecord, type TrialEndStatus, type TrialRecord } from './journal';
+import { Journal, isPack, journalDir, nowIso, readJournal, type RunRecord, type TrialEndStatus, type TrialRecord } from './journal';
 import { pairRows, rowDecision, rowsAfter } from './rowPairing';
 import { killRunProcesses } from './runProcesses';
 import { SnapshotStore, restoreFile } from './snapshots';
@@ -32,7 +34,19 @@ export function recoverInterrupted(root: string, packDir?: string): Recovered[] 
   if (stale.length === 0) return [];
   const journal = new Journal(root);
   const store = new SnapshotStore(root);
-  return stale.flatMap((run) => recoverRun(run, journal, store));
+  return stale.flatMap((run) => {
+    const recovered = recoverRun(run, journal, store);
+    removeGuardFiles(root, run.id);
+    return recovered;
+  });
+}
+
+/** The guard's clock and results copy of a killed run (`guard-<run>.clock`, `guard-<run>-results.tsv`). */
+function removeGuardFiles(root: string, run: string): void {
+  const dir = journalDir(root);
+  for (const name of unlessMissing(() => readdirSync(dir)) ?? []) {
+    if (name.startsWith(`guard-${run}.`) || name.startsWith(`guard-${run}-`)) rmSync(path.join(dir, name), { force: true });
+  }
 }
 
 function recoverRun(run: RunRecord, journal: Journal, store: SnapshotStore): Recovered[] {

@@ -24,7 +24,10 @@ export class RunFollower {
   ) {
     this.root = journalRoot(packDir);
     this.journal = new JournalTail(path.join(journalDir(this.root), JOURNAL_FILE));
-    this.earlier = new Set(resumed ? [] : this.runs().map((r) => r.id));
+    // On a busy machine the task's process may have taken the lock and written its start already: the
+    // run that holds the lock now is never an earlier one.
+    const holding = resumed ? undefined : heldLock(this.root, packDir)?.run;
+    this.earlier = new Set(resumed ? [] : this.runs().map((r) => r.id).filter((id) => id !== holding));
   }
 
   /** The followed run's id, once known. */

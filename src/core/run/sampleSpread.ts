@@ -1,7 +1,7 @@
 /**
  * What the chart draws from a trial's repeated measurements (`--repeat`): a whisker over the
  * candidate's interquartile range at its row, and the baseline's noise band (median ± one standard
- * deviation) from the first trial that measured it. Trials measured once have neither.
+ * deviation) from the first trial of the newest run that measured it. Trials measured once have neither.
  */
 import { median, quantile, standardDeviation } from '../stats/describe';
 import type { RunRecord, TrialRecord } from './journal';
@@ -30,7 +30,9 @@ export function sampleSpreads(runs: RunRecord[]): { spreads: SampleSpread[]; noi
     const values = candidateSamples(trial);
     return values.length > 1 ? [{ line, low: quantile(values, 0.25), high: quantile(values, 0.75), n: values.length }] : [];
   });
-  const first = byLine.map(([, { trial }]) => baselineSamples(trial)).find((values) => values.length > 1);
+  // The newest run's baseline: an older run's may sit far from where the scores are now.
+  const newest = [...runs].reverse().find((run) => run.trials.some((t) => baselineSamples(t).length > 1));
+  const first = newest?.trials.map(baselineSamples).find((values) => values.length > 1);
   if (!first) return { spreads };
   const centre = median(first);
   const sd = standardDeviation(first);

@@ -163,6 +163,7 @@ export function trialNodes(info: PackInfo, runIndex: number): NodeSpec[] {
   const best = runningBest(log);
   return run.trials.map((t) => {
     const diffable = info.diffLines?.has(t.line) ?? false;
+    const holdout = info.holdoutWorse?.get(t.line);
     return {
       id: `trial:${info.pack.dir}:${t.index}`,
       kind: 'trial',
@@ -171,9 +172,10 @@ export function trialNodes(info: PackInfo, runIndex: number): NodeSpec[] {
       trialIndex: t.index,
       resultsLine: t.line,
       label: `${t.number} ${(t.status ?? t.statusWord).toUpperCase()}`,
-      description: `${fmt(t.oldScore)} → ${fmt(t.score)} · ${t.proposal ?? t.commit ?? ''}`.trim(),
+      description: `${fmt(t.oldScore)} → ${fmt(t.score)} · ${t.proposal ?? t.commit ?? ''}${holdout ? ' · holdout worse' : ''}`.trim(),
       tooltip: [
         t.description,
+        holdout && `measure_holdout.py: ${fmt(holdout.score)}, worse than ${fmt(holdout.previous)} before this keep. It stays kept: you decide.`,
         t.timestamp,
         `best so far ${fmt(best[t.index])}`,
         `results.tsv line ${t.line}`,

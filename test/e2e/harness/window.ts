@@ -9,9 +9,10 @@ import { rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, beforeEach } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { newPage, saveArtifacts } from './browser';
+import { newPage } from './browser';
 import { installVsix, newProfile, serve, type Profile, type RunningServer } from './codeServer';
 import { FIXTURE_WORKSPACE } from './paths';
+import { uiStep } from './uiStep';
 import { workspaceCopy } from './workspace';
 import { Workbench } from '../pages/workbench';
 
@@ -72,15 +73,7 @@ export function useWindow(options: WindowOptions): Window & { step: (name: strin
   return Object.assign(current, {
     /** A UI step: always a screenshot; on failure the page HTML and the server log too. */
     async step(name: string, fn: () => Promise<void>): Promise<void> {
-      let failed = false;
-      try {
-        await fn();
-      } catch (err) {
-        failed = true;
-        throw err;
-      } finally {
-        if (current.page) await saveArtifacts(current.page, name, failed, current.server.log());
-      }
+      return current.page ? uiStep(name, current.page, current.server, fn) : fn();
     },
   });
 }

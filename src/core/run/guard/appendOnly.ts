@@ -94,5 +94,6 @@ export class AppendOnlyFile {
 
   dispose(): void {
     rmSync(this.copy, { force: true });
+    rmSync(`${this.copy}.tmp`, { force: true });
   }
 }
