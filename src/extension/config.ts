@@ -8,11 +8,9 @@ import type { Engine } from '../core/run/context';
 import { DEFAULT_TIMEOUT_SECONDS } from '../core/measure';
 import { DEFAULT_EXPERIMENTS_FOLDERS } from '../core/packFormat';
 import { DEFAULT_BUDGETS } from '../core/autopilot/budget';
+import { AUTOPILOT_AGENTS, type AutopilotSettings } from './autopilotPlan';
 
 export const SECTION = 'autoexp';
-
-export const AUTOPILOT_AGENTS = ['claude', 'codex', 'aider', 'opencode', 'command', 'vscode-lm'] as const;
-export type AutopilotAgentSetting = (typeof AUTOPILOT_AGENTS)[number];
 
 function commandFromWorkspace(resource?: vscode.Uri): boolean {
   const inspected = vscode.workspace.getConfiguration(SECTION, resource).inspect('autopilot.command');
@@ -36,7 +34,7 @@ export const Config = {
   /** Undefined ("auto"): core's chooseEngine decides from the pack. */
   engine: (resource?: vscode.Uri): Engine | undefined => read<Engine | undefined>('engine', z.enum(['pack', 'native']), undefined, resource),
   inlineDiffs: (resource?: vscode.Uri): boolean => read('terminal.inlineDiffs', z.boolean(), true, resource),
-  autopilot: (resource?: vscode.Uri) => ({
+  autopilot: (resource?: vscode.Uri): AutopilotSettings => ({
     agent: read('autopilot.agent', z.enum(AUTOPILOT_AGENTS), 'claude', resource),
     command: read('autopilot.command', z.array(z.string()), [], resource),
     /** Whether the command comes from the workspace's own settings: a cloned repository's choice. */

@@ -11,7 +11,8 @@ import { Config } from '../config';
 import { pythonFor } from '../python';
 import { listProposals } from '../../core/proposals';
 import { chooseEngine } from '../../core/run/engineChoice';
-import { quoteShellWords } from '../../core/autopilot/shellWords';
+import { autopilotCliArgs, taskDetail } from '../autopilotPlan';
+import { agentReady, confirmWorkspaceCommand } from '../autopilotGate';
 
 export const TASK_TYPE = 'autoexp';
 
@@ -41,16 +42,11 @@ export function taskName(slug: string, proposals: string[] | undefined): string 
   return proposals?.length === 1 ? `${slug}: ${proposals[0]}` : `Run Loop: ${slug}`;
 }
 
-/** `autoexp autopilot`'s agent and budget flags, from the settings. */
-function autopilotArgs(uri: vscode.Uri): string[] {
-  const settings = Config.autopilot(uri);
-  const agent = settings.agent === 'command' ? ['--agent-command', quoteShellWords(settings.command)] : ['--agent', settings.agent];
-  const budgets = ['--max-trials', String(settings.maxTrials), '--max-minutes', String(settings.maxMinutes), '--max-errors', String(settings.maxErrors)];
-  if (settings.maxCostUsd !== undefined) budgets.push('--max-cost', String(settings.maxCostUsd));
-  return [...agent, ...budgets];
-}
-
 const PRESENTATION: vscode.TaskPresentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true, showReuseMessage: false };
+
+export function autopilotTaskName(slug: string): string {
+  return `Autopilot: ${slug}`;
+}
 
 /** A runnable task for a definition, with the interpreter and settings of the moment. */
 export async function buildTask(definition: LoopTaskDefinition, scope: vscode.WorkspaceFolder | vscode.TaskScope, cliPath: string, proposals?: string[]): Promise<vscode.Task> {
@@ -61,11 +57,11 @@ export async function buildTask(definition: LoopTaskDefinition, scope: vscode.Wo
   const common = ['--python', python.command, '--timeout', String(seconds), ...(Config.inlineDiffs(uri) ? [] : ['--no-diff'])];
   const slug = path.basename(packDir);
   if (definition.autopilot) {
-    const execution = new vscode.ProcessExecution(process.execPath, [cliPath, 'autopilot', packDir, ...autopilotArgs(uri), ...common], { cwd: packDir, env: { ELECTRON_RUN_AS_NODE: '1' } });
-    const task = new vscode.Task(definition, scope, `Autopilot: ${slug}`, 'Autoexp', execution, []);
-    task.presentationOptions = PRESENTATION;
     const settings = Config.autopilot(uri);
-    task.detail = `${settings.agent === 'command' ? settings.command[0] : settings.agent} proposes · up to ${settings.maxTrials} trials, ${settings.maxMinutes} min`;
+    const execution = new vscode.ProcessExecution(process.execPath, [cliPath, 'autopilot', packDir, ...autopilotCliArgs(settings), ...common], { cwd: packDir, env: { ELECTRON_RUN_AS_NODE: '1' } });
+    const task = new vscode.Task(definition, scope, autopilotTaskName(slug), 'Autoexp', execution, []);
+    task.presentationOptions = PRESENTATION;
+    task.detail = taskDetail(settings);
     return task;
   }
   const chosen = proposals ?? definition.proposals ?? (await listProposals(packDir));
@@ -91,6 +87,8 @@ export class LoopTaskProvider implements vscode.TaskProvider {
   constructor(
     private readonly index: PackIndex,
     private readonly cliPath: string,
+    /** Where the user's allowing of a workspace's agent command is remembered. */
+    private readonly state: vscode.Memento,
   ) {}
 
   async provideTasks(): Promise<vscode.Task[]> {
@@ -108,6 +106,12 @@ export class LoopTaskProvider implements vscode.TaskProvider {
   async resolveTask(task: vscode.Task): Promise<vscode.Task | undefined> {
     if (!isLoopTask(task) || typeof task.definition.pack !== 'string') return undefined;
     const scope = task.scope === undefined || task.scope === vscode.TaskScope.Global ? vscode.TaskScope.Workspace : task.scope;
+    if (task.definition.autopilot) {
+      // An autopilot task in tasks.json passes the same checks as Start Autopilot: no way round them.
+      if (!vscode.workspace.isTrusted) return undefined;
+      const settings = Config.autopilot(vscode.Uri.file(packDirOf(task.definition, scope)));
+      if (!(await agentReady(settings)) || !(await confirmWorkspaceCommand(this.state, settings))) return undefined;
+    }
     return buildTask(task.definition, scope, this.cliPath);
   }
 }
