@@ -17,6 +17,7 @@ interface Contributions {
 let featuresModule: typeof FeaturesModule | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
+  const activatedAt = performance.now();
   const treeChanged = new vscode.EventEmitter<unknown>();
   let features: FeaturesModule.Features | undefined;
   // A start that failed is not tried again: each try would make another output channel and client.
@@ -27,7 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
     try {
       // A path esbuild leaves alone: the features bundle is a file of its own beside this one.
       featuresModule = require(path.join(__dirname, 'features.cjs')) as typeof FeaturesModule;
-      features = featuresModule.start(context);
+      features = featuresModule.start(context, activatedAt);
     } catch (err) {
       failed = err;
       throw err;

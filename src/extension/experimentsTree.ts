@@ -10,6 +10,7 @@ import { packHealth } from '../core/summary';
 import type { PackDecorations } from './packDecorations';
 import type { PackIndex, WorkspacePacks } from './packIndex';
 import { loadPackInfo, type PackInfo } from '../core/packInfo';
+import { PackInfoCache } from './tree/packInfoCache';
 import { packChildren, packNode, proposalNodes, runNodes, trialNodes, type NodeSpec, type PackState } from './tree/model';
 
 type PackNode = { kind: 'pack'; pack: PackRef };
@@ -18,7 +19,7 @@ type Node = { kind: 'folder'; workspace: WorkspacePacks } | { kind: 'examples'; 
 export class ExperimentsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Node | Node[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly infos = new Map<string, Promise<PackInfo>>();
+  private readonly infos = new PackInfoCache(loadPackInfo);
   /** Packs with a run going on; for an Autopilot session, how far it is (`3/20`, or '' until known). */
   private readonly running = new Map<string, { autopilot?: string }>();
   /** The target's score from the last Measure or Reset, shown as "now" on the pack. */
@@ -40,11 +41,11 @@ export class ExperimentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
   ) {
     this.disposables.push(
       index.onDidChange(() => {
-        this.infos.clear();
         // The same packs as drawn (the first scan usually ends just after the tree drew what it
-        // found): redraw them in place.
-        if (this.drawnKey === this.packsKey()) this.redrawPacks([...this.packNodes.keys()]);
-        else this.changed.fire(undefined);
+        // found): read them again and redraw them in place.
+        if (this.drawnKey === this.packsKey()) return void this.rereadAndRedraw([...this.packNodes.keys()]);
+        this.infos.clear();
+        this.changed.fire(undefined);
       }),
       decorations.onDidChangeFileDecorations((uris) => this.redrawPacks(uris.map((uri) => uri.fsPath))),
     );
@@ -53,17 +54,23 @@ export class ExperimentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
   private redraw: NodeJS.Timeout | undefined;
 
   /**
-   * Forget what was read of a pack (a file in it changed) and redraw once the burst is over: a loop
-   * writing its target and log many times a second costs one redraw, not one per write.
+   * A file of the pack changed: read it again and redraw once the burst is over: a loop writing its
+   * target and log many times a second costs one read and one redraw, not one per write.
    */
   invalidate(packDir: string): void {
-    this.infos.delete(packDir);
     this.toRedraw.add(packDir);
     clearTimeout(this.redraw);
     this.redraw = setTimeout(() => {
-      this.redrawPacks([...this.toRedraw]);
+      void this.rereadAndRedraw([...this.toRedraw]);
       this.toRedraw.clear();
     }, 200);
+  }
+
+  /** Redraws only once the new details are read: see PackInfoCache for the race this avoids. */
+  private async rereadAndRedraw(dirs: string[]): Promise<void> {
+    const packs = dirs.map((dir) => this.index.find(dir)).filter((pack) => pack !== undefined);
+    await this.infos.reread(packs);
+    this.redrawPacks(dirs);
   }
 
   /** Redraws the rows of these packs, and their children that are open; not the rest of the tree. */
@@ -105,13 +112,8 @@ export class ExperimentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
     this.redrawPacks([packDir]);
   }
 
-  info(pack: PackRef): Promise<PackInfo> {
-    let info = this.infos.get(pack.dir);
-    if (!info) {
-      info = loadPackInfo(pack);
-      this.infos.set(pack.dir, info);
-    }
-    return info;
+  private info(pack: PackRef): Promise<PackInfo> {
+    return this.infos.get(pack);
   }
 
   private state(dir: string): PackState {

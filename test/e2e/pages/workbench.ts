@@ -305,8 +305,15 @@ export class Editor {
    * Applies a quick fix from the light bulb, which shows once the fixes at the cursor are known.
    * Ctrl+. right after a file opens can race the server publishing that file's diagnostics again,
    * and VS Code then answers "No code actions available".
+   *
+   * VS Code asks for the fixes 250 ms after the cursor moves or the file's diagnostics change, and
+   * shows the bulb only if the editor has text focus when they arrive. Fixes that arrived while Go to
+   * Line had the focus are never shown, so the cursor moves once more inside the focused editor.
    */
   async applyQuickFix(title: RegExp): Promise<void> {
+    await this.page.locator('.editor-group-container.active .monaco-editor.focused').waitFor();
+    await this.page.keyboard.press('End');
+    await this.page.keyboard.press('Home');
     await this.page.locator('.lightBulbWidget').click();
     // The action list never counts as "visible" to Playwright while it animates in; the fix we want is
     // focused once it is attached, and Enter applies it.
