@@ -28,15 +28,19 @@ export interface PackInfo {
   diffLines?: Set<number>;
   /** Kept trials that scored worse on measure_holdout.py than what they replaced, by results.tsv line. */
   holdoutWorse?: Map<number, { score: number; previous?: number }>;
+  /** memory.md, the notes Autopilot rewrites after every trial, when the pack has one. */
+  memory?: string;
 }
 
 export async function loadPackInfo(pack: PackRef): Promise<PackInfo> {
-  const [program, target, proposals] = await Promise.all([
+  const memoryFile = path.join(pack.dir, 'memory.md');
+  const [program, target, proposals, memory] = await Promise.all([
     fs.readFile(path.join(pack.dir, 'program.md'), 'utf8').catch(() => undefined),
     resolveTarget(pack.dir),
     listProposals(pack.dir),
+    fs.stat(memoryFile).then((s) => (s.isFile() ? memoryFile : undefined), () => undefined),
   ]);
-  const info: PackInfo = { pack, program, summary: program === undefined ? 'no program.md' : firstSentence(program), target, proposals };
+  const info: PackInfo = { pack, program, summary: program === undefined ? 'no program.md' : firstSentence(program), target, proposals, ...(memory ? { memory } : {}) };
   const file = path.join(pack.dir, 'results.tsv');
   try {
     info.log = parseResults(await readResultsText(file), file);

@@ -7,8 +7,15 @@ import { z } from 'zod';
 import type { Engine } from '../core/run/context';
 import { DEFAULT_TIMEOUT_SECONDS } from '../core/measure';
 import { DEFAULT_EXPERIMENTS_FOLDERS } from '../core/packFormat';
+import { DEFAULT_BUDGETS } from '../core/autopilot/budget';
+import { AUTOPILOT_AGENTS, type AutopilotSettings } from './autopilotPlan';
 
 export const SECTION = 'autoexp';
+
+function commandFromWorkspace(resource?: vscode.Uri): boolean {
+  const inspected = vscode.workspace.getConfiguration(SECTION, resource).inspect('autopilot.command');
+  return inspected?.workspaceValue !== undefined || inspected?.workspaceFolderValue !== undefined;
+}
 
 function read<T>(key: string, schema: z.ZodType<T>, fallback: T, resource?: vscode.Uri): T {
   const parsed = schema.safeParse(vscode.workspace.getConfiguration(SECTION, resource).get(key));
@@ -27,6 +34,16 @@ export const Config = {
   /** Undefined ("auto"): core's chooseEngine decides from the pack. */
   engine: (resource?: vscode.Uri): Engine | undefined => read<Engine | undefined>('engine', z.enum(['pack', 'native']), undefined, resource),
   inlineDiffs: (resource?: vscode.Uri): boolean => read('terminal.inlineDiffs', z.boolean(), true, resource),
+  autopilot: (resource?: vscode.Uri): AutopilotSettings => ({
+    agent: read('autopilot.agent', z.enum(AUTOPILOT_AGENTS), 'claude', resource),
+    command: read('autopilot.command', z.array(z.string()), [], resource),
+    /** Whether the command comes from the workspace's own settings: a cloned repository's choice. */
+    commandFromWorkspace: commandFromWorkspace(resource),
+    maxTrials: read('autopilot.maxTrials', z.number().int().positive(), DEFAULT_BUDGETS.maxTrials, resource),
+    maxMinutes: read('autopilot.maxMinutes', z.number().positive(), DEFAULT_BUDGETS.maxMinutes, resource),
+    maxCostUsd: read<number | undefined>('autopilot.maxCostUsd', z.number().nonnegative(), undefined, resource),
+    maxErrors: read('autopilot.maxErrors', z.number().int().positive(), DEFAULT_BUDGETS.maxErrors, resource),
+  }),
   /** Whether a settings change touches a setting that decides which folders hold packs. */
   experimentsFoldersChanged: (e: vscode.ConfigurationChangeEvent): boolean => e.affectsConfiguration(`${SECTION}.experimentsFolders`),
 };

@@ -20,7 +20,8 @@ export class ExperimentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
   private readonly changed = new vscode.EventEmitter<Node | Node[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly infos = new PackInfoCache(loadPackInfo);
-  private readonly running = new Set<string>();
+  /** Packs with a run going on; for an Autopilot session, how far it is (`3/20`, or '' until known). */
+  private readonly running = new Map<string, { autopilot?: string }>();
   /** The target's score from the last Measure or Reset, shown as "now" on the pack. */
   private readonly measured = new Map<string, number>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -90,10 +91,18 @@ export class ExperimentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
     return node;
   }
 
-  setRunning(packDir: string, running: boolean): void {
-    if (running) this.running.add(packDir);
+  setRunning(packDir: string, running: boolean, autopilot = false): void {
+    if (running) this.running.set(packDir, autopilot ? { autopilot: '' } : {});
     else this.running.delete(packDir);
     this.invalidate(packDir);
+  }
+
+  /** An Autopilot session's trials done of its budget, on its pack's row. */
+  setAutopilotProgress(packDir: string, progress: string): void {
+    const run = this.running.get(packDir);
+    if (!run || run.autopilot === undefined || run.autopilot === progress) return;
+    run.autopilot = progress;
+    this.redrawPacks([packDir]);
   }
 
   /** The target's score from a Measure or Reset; undefined forgets it (a run changed the target since). */
@@ -108,7 +117,8 @@ export class ExperimentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
   }
 
   private state(dir: string): PackState {
-    if (this.running.has(dir)) return 'running';
+    const run = this.running.get(dir);
+    if (run) return run.autopilot === undefined ? 'running' : 'autopilot';
     const s = this.decorations.get(dir);
     if (!s) return 'unknown';
     return packHealth(s);
@@ -164,10 +174,11 @@ export class ExperimentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
         return item;
       }
       case 'pack': {
-        const spec = packNode(await this.info(node.pack), this.state(node.pack.dir), this.measured.get(node.pack.dir));
+        const spec = packNode(await this.info(node.pack), this.state(node.pack.dir), this.measured.get(node.pack.dir), this.running.get(node.pack.dir)?.autopilot || undefined);
         const item = toItem(spec);
         item.resourceUri = vscode.Uri.file(node.pack.dir);
-        if (node.pack.kind === 'example') item.contextValue = 'autoexp.pack.example';
+        // A running example offers Stop like any pack; only at rest is it told apart.
+        if (node.pack.kind === 'example' && item.contextValue === 'autoexp.pack') item.contextValue = 'autoexp.pack.example';
         return item;
       }
       case 'spec':
@@ -198,7 +209,7 @@ function toItem(spec: NodeSpec): vscode.TreeItem {
   if (spec.tooltip) item.tooltip = spec.kind === 'pack' ? new vscode.MarkdownString(spec.tooltip) : spec.tooltip;
   if (spec.open) item.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(spec.open)] };
   if (spec.command) item.command = { command: spec.command.id, title: spec.label, arguments: spec.command.args };
-  if (spec.kind === 'program' || spec.kind === 'target') item.resourceUri = spec.open ? vscode.Uri.file(spec.open) : undefined;
+  if (spec.kind === 'program' || spec.kind === 'target' || spec.kind === 'memory') item.resourceUri = spec.open ? vscode.Uri.file(spec.open) : undefined;
   // The log's own decorations (modified, problems) belong on the Results node that charts it.
   if (spec.kind === 'results') item.resourceUri = vscode.Uri.file(path.join(spec.packDir, 'results.tsv'));
   return item;

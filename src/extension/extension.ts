@@ -48,7 +48,7 @@ export function start(context: vscode.ExtensionContext, activatedAt: number): Fe
 
   const cliPath = context.asAbsolutePath(path.join('dist', 'cli.cjs'));
   const tracker = new RunTracker(tree, log);
-  const tasks = new LoopTaskProvider(index, cliPath);
+  const tasks = new LoopTaskProvider(index, cliPath, context.workspaceState);
   context.subscriptions.push(tracker);
   context.subscriptions.push(vscode.window.registerTerminalLinkProvider(new TrialLinkProvider((terminal) => tracker.packOfTerminal(terminal))));
   context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(SNAPSHOT_SCHEME, new SnapshotContentProvider()));

@@ -412,7 +412,7 @@ describe('restricted mode (folder not trusted)', () => {
   test('commands that run Python are hidden; the rest are there', async () => {
     await vs.step('restricted-commands', async () => {
       const offered = await vs.workbench.paletteOffers('Autoexp:');
-      for (const hidden of ['Autoexp: Measure', 'Autoexp: Reset Pack', 'Autoexp: Run Loop', 'Autoexp: Run Proposal', 'Autoexp: Stop Run']) assert.ok(!offered.includes(hidden), `${hidden} in ${offered.join(', ')}`);
+      for (const hidden of ['Autoexp: Measure', 'Autoexp: Reset Pack', 'Autoexp: Run Loop', 'Autoexp: Run Proposal', 'Autoexp: Stop Run', 'Autoexp: Start Autopilot', 'Autoexp: Stop Autopilot']) assert.ok(!offered.includes(hidden), `${hidden} in ${offered.join(', ')}`);
       for (const shown of ['Autoexp: Validate Packs', 'Autoexp: New Pack', 'Autoexp: Refresh']) assert.ok(offered.includes(shown), `${shown} in ${offered.join(', ')}`);
     });
   });

@@ -1,11 +1,12 @@
 /** The Experiments tree's model on the fixture packs: labels, descriptions, children and icons. */
 import assert from 'node:assert/strict';
+import { cpSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { listExperimentsFolder } from '../../src/core/discovery';
 import { loadPackInfo } from '../../src/core/packInfo';
 import { packChildren, packNode, proposalNodes, runNodes, trialNodes } from '../../src/extension/tree/model';
-import { EXPERIMENTS, WORKSPACE } from './helpers';
+import { EXPERIMENTS, tempDir, WORKSPACE } from './helpers';
 
 async function info(slug: string) {
   const folder = await listExperimentsFolder(EXPERIMENTS);
@@ -55,6 +56,30 @@ describe('pack nodes', () => {
     const running = packNode(i, 'running');
     assert.deepEqual(running.icon, { id: 'loading~spin' });
     assert.equal(running.contextValue, 'autoexp.pack.running');
+  });
+
+  test('an Autopilot session: said first on the row, how far it is, and its own Stop', async () => {
+    const i = await info('outside-target');
+    const node = packNode(i, 'autopilot', undefined, '3/20');
+    assert.equal(node.description, 'Autopilot running 3/20 · best 1.0000 ↑ · 3 trials');
+    assert.deepEqual(node.icon, { id: 'loading~spin' });
+    assert.equal(node.contextValue, 'autoexp.pack.autopilot');
+    assert.match(node.tooltip!, /\n\nAutopilot is running: an agent proposes each trial, Autoexp measures and decides\.$/);
+    assert.equal(packNode(i, 'autopilot').description, 'Autopilot running · best 1.0000 ↑ · 3 trials', 'before its budget is known');
+  });
+
+  test('a Memory child opens memory.md when the pack has one, and is absent otherwise', async () => {
+    const folder = await listExperimentsFolder(EXPERIMENTS);
+    const smoke = folder.packs.find((p) => p.slug === 'smoke-keep-revert')!;
+    const copy = path.join(tempDir(), 'smoke-keep-revert');
+    cpSync(smoke.dir, copy, { recursive: true });
+    const pack = { ...smoke, dir: copy };
+    assert.deepEqual(packChildren(await loadPackInfo(pack)).map((c) => c.label), ['Program', 'Target', 'Proposals', 'Runs', 'Results']);
+    writeFileSync(path.join(copy, 'memory.md'), '# Memory\n');
+    const children = packChildren(await loadPackInfo(pack));
+    assert.deepEqual(children.map((c) => c.label), ['Program', 'Target', 'Proposals', 'Runs', 'Results', 'Memory']);
+    const memory = children[5];
+    assert.deepEqual([memory.kind, memory.description, memory.open, memory.icon.id, memory.contextValue], ['memory', 'memory.md', path.join(copy, 'memory.md'), 'notebook', 'autoexp.memory']);
   });
 
   test('a pack whose target is unknown says why', async () => {

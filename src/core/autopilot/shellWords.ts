@@ -51,3 +51,11 @@ export function splitShellWords(text: string): SplitResult {
   if (words.length === 0) return { ok: false, error: 'the command is empty' };
   return { ok: true, words };
 }
+
+/**
+ * The inverse of splitShellWords: an argument array as one `--agent-command` string that splits back
+ * into exactly these words. Words of plain characters stay as they are; others are single-quoted.
+ */
+export function quoteShellWords(words: readonly string[]): string {
+  return words.map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'"'"'`)}'`)).join(' ');
+}

@@ -13,7 +13,7 @@ import type { RunTracker } from '../runs/runTracker';
 import { requireTrust } from '../trust';
 
 /** Refuses a second run, whether this window started the first or a CLI in some terminal did. */
-function refuseIfRunning(pack: PackRef, tracker: RunTracker): boolean {
+export function refuseIfRunning(pack: PackRef, tracker: RunTracker): boolean {
   const lock = heldLock(journalRoot(pack.dir), pack.dir);
   if (!tracker.isRunning(pack.dir) && !lock) return false;
   const who = lock ? ` (run ${lock.run}, pid ${lock.pid}, since ${new Date(lock.startedAt).toLocaleTimeString()})` : '';

@@ -16,6 +16,7 @@ import type { RunTracker } from '../runs/runTracker';
 import { requireTrust } from '../trust';
 import { None, PackArg, PackDir, ProposalArg, ProposalNames, Repeat, ResetOptions, TargetArg, TrialArg } from './args';
 import { command, type Command } from './command';
+import { startAutopilotCommand, stopAutopilotCommand } from './autopilot';
 import { measurePack } from './measurePack';
 import { measureNoiseCommand } from './measureNoise';
 import { newPack } from './newPack';
@@ -67,6 +68,8 @@ export function commandTable(ctx: CommandContext): Record<string, Command> {
     'autoexp.runLoop': command([PackArg, ProposalNames], (target, proposals) => runLoopCommand(index, tracker, cliPath, target, proposals)),
     'autoexp.runProposal': command([ProposalArg], (given) => runProposalCommand(index, tracker, cliPath, given)),
     'autoexp.stopRun': command([PackArg], (target) => stopRunCommand(tracker, target)),
+    'autoexp.startAutopilot': command([PackArg], (target) => startAutopilotCommand(index, tracker, extension.workspaceState, cliPath, target)),
+    'autoexp.stopAutopilot': command([PackArg], (target) => stopAutopilotCommand(tracker, target)),
     'autoexp.showRunTerminal': command([PackDir], (packDir) => packDir !== undefined && tracker.showTerminal(packDir)),
     'autoexp.showTrialDiff': command([TrialArg], (given) => showTrialDiff(index, given)),
     'autoexp.showTargetHistory': command([TargetArg], (given) => showTargetHistory(given)),

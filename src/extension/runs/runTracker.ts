@@ -11,6 +11,7 @@ import { oneLine } from '../../core/errors';
 import { outcomeOfExit } from '../../core/run/exitCodes';
 import type { RunRecord, TrialRecord } from '../../core/run/journal';
 import { RunFollower } from '../../core/run/runFollower';
+import { autopilotProgress, autopilotStatusLabel, autopilotStatusText } from '../../core/autopilot/progress';
 import { scoreText as score } from '../../core/scoreText';
 import { countsText, statusCounts } from '../../core/summary';
 import type { ExperimentsTree } from '../experimentsTree';
@@ -39,6 +40,10 @@ interface ActiveRun {
   finishProgress?: () => void;
   timer: NodeJS.Timeout;
   stopRequested?: boolean;
+  /** An Autopilot session: its total is its trial budget, and its status bar says what is left. */
+  autopilot: boolean;
+  /** The status bar text last shown, so a poll that changes nothing redraws nothing. */
+  shown?: string;
 }
 
 /** How long a stopped run's process may take to restore its target and write its end. */
@@ -66,6 +71,16 @@ export class RunTracker implements vscode.Disposable {
 
   runningPacks(): string[] {
     return [...this.active.keys()];
+  }
+
+  /** The packs an Autopilot session is running on. */
+  runningAutopilots(): string[] {
+    return [...this.active.values()].filter((r) => r.autopilot).map((r) => r.packDir);
+  }
+
+  private updateContexts(): void {
+    void vscode.commands.executeCommand('setContext', 'autoexp.running', this.active.size > 0);
+    void vscode.commands.executeCommand('setContext', 'autoexp.autopilotRunning', this.runningAutopilots().length > 0);
   }
 
   /** Ends the run's task: the terminal's process gets the signal and restores the target. */
@@ -101,6 +116,7 @@ export class RunTracker implements vscode.Disposable {
     const packDir = packDirOf(task.definition, task.scope);
     if (this.active.has(packDir)) return;
     const slug = path.basename(packDir);
+    const autopilot = task.definition.autopilot === true;
     let follower: RunFollower;
     try {
       follower = new RunFollower(packDir, resumed);
@@ -108,24 +124,26 @@ export class RunTracker implements vscode.Disposable {
       this.log.error(`cannot follow the run of ${packDir}: ${oneLine(err)}`);
       return;
     }
-    const status = vscode.window.createStatusBarItem('autoexp.run', vscode.StatusBarAlignment.Left, 50);
-    status.name = 'Autoexp Run';
+    const status = vscode.window.createStatusBarItem(autopilot ? 'autoexp.autopilot' : 'autoexp.run', vscode.StatusBarAlignment.Left, 50);
+    status.name = autopilot ? 'Autoexp Autopilot' : 'Autoexp Run';
     status.command = { command: 'autoexp.showRunTerminal', title: 'Show Run Terminal', arguments: [packDir] };
-    status.tooltip = `Autoexp: ${slug} is running; click to show its terminal`;
-    const run: ActiveRun = { packDir, slug, execution, follower, done: 0, startedAt: resumed ? 0 : Date.now(), status, timer: setInterval(() => this.poll(run), POLL_MS) };
+    status.tooltip = `Autoexp: ${autopilot ? 'Autopilot is running on ' : ''}${slug}${autopilot ? '' : ' is running'}; click to show its terminal`;
+    const run: ActiveRun = { packDir, slug, execution, follower, done: 0, startedAt: resumed ? 0 : Date.now(), status, autopilot, timer: setInterval(() => this.poll(run), POLL_MS) };
     this.active.set(packDir, run);
     this.render(run);
     status.show();
-    this.tree.setRunning(packDir, true);
-    void vscode.commands.executeCommand('setContext', 'autoexp.running', true);
-    this.log.info(`run started: ${task.name} in ${packDir}`);
+    this.tree.setRunning(packDir, true, autopilot);
+    this.updateContexts();
+    this.log.info(`${autopilot ? 'autopilot' : 'run'} started: ${task.name} in ${packDir}`);
     void vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Autoexp: ${slug}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: `Autoexp: ${autopilot ? `Autopilot on ${slug}` : slug}`, cancellable: true },
       (progress, token) =>
         new Promise<void>((resolve) => {
           run.progress = progress;
           run.finishProgress = resolve;
           token.onCancellationRequested(() => this.stop(packDir));
+          // The notification is new: tell it what the status bar already shows.
+          run.shown = undefined;
           this.render(run);
         }),
     );
@@ -141,9 +159,13 @@ export class RunTracker implements vscode.Disposable {
       return undefined;
     }
     if (record && run.total === undefined) {
-      run.total = record.proposals.length;
-      this.log.info(`${run.slug}: run ${record.id}, ${run.total} proposal(s)`);
-      this.render(run);
+      // An Autopilot run has no proposals; its total is its trial budget, once it has written it.
+      const total = run.autopilot ? record.autopilot?.budgets.maxTrials : record.proposals.length;
+      if (total !== undefined) {
+        run.total = total;
+        this.log.info(run.autopilot ? `${run.slug}: autopilot run ${record.id} with ${record.autopilot!.agent}, up to ${total} trial(s)` : `${run.slug}: run ${record.id}, ${total} proposal(s)`);
+        this.render(run, record);
+      }
     }
     return record;
   }
@@ -152,16 +174,37 @@ export class RunTracker implements vscode.Disposable {
     const record = this.journalRun(run);
     const ended = record?.trials.filter((t) => t.status !== undefined) ?? [];
     const done = ended.length;
+    // Autopilot's minutes left change with no new trial.
+    if (run.autopilot && done === run.done) this.render(run, record);
     if (done === run.done) return;
     for (const t of ended.slice(run.done)) this.log.info(`${run.slug} · ${trialLogLine(t)}`);
     const step = ((done - run.done) / Math.max(run.total ?? 1, 1)) * 100;
     run.done = done;
     run.progress?.report({ increment: step });
-    this.render(run);
+    this.render(run, record);
     this.tree.invalidate(run.packDir);
   }
 
-  private render(run: ActiveRun): void {
+  private show(run: ActiveRun, text: string, label: string, message: string): void {
+    if (run.shown === text) return;
+    run.shown = text;
+    run.status.text = text;
+    run.status.accessibilityInformation = { label };
+    run.progress?.report({ message });
+  }
+
+  private render(run: ActiveRun, record?: RunRecord): void {
+    if (run.autopilot) {
+      const progress = record && autopilotProgress(record, Date.now());
+      if (!progress) {
+        this.show(run, `$(rocket) ${run.slug} autopilot`, `Autoexp Autopilot on ${run.slug}, starting`, 'starting');
+        return;
+      }
+      const next = Math.min(progress.done + 1, progress.maxTrials);
+      this.show(run, `$(rocket) ${autopilotStatusText(run.slug, progress)}`, autopilotStatusLabel(run.slug, progress), `trial ${next} of ${progress.maxTrials} (${progress.done} done)`);
+      this.tree.setAutopilotProgress(run.packDir, `${progress.done}/${progress.maxTrials}`);
+      return;
+    }
     if (run.total === undefined) {
       // Until its process has written the run's start, nothing says how many proposals it has.
       run.status.text = `$(beaker~spin) ${run.slug}`;
@@ -185,7 +228,7 @@ export class RunTracker implements vscode.Disposable {
     this.tree.setRunning(run.packDir, false);
     this.tree.setMeasured(run.packDir, undefined);
     this.tree.invalidate(run.packDir);
-    if (this.active.size === 0) void vscode.commands.executeCommand('setContext', 'autoexp.running', false);
+    this.updateContexts();
     const took = run.startedAt ? ` after ${((Date.now() - run.startedAt) / 1000).toFixed(1)} s` : '';
     this.log.info(`run ended: ${execution.task.name}: exit ${exitCode ?? 'unknown'}${took}`);
     void this.settled(run).then((record) => this.report(run, exitCode, record));
@@ -207,7 +250,12 @@ export class RunTracker implements vscode.Disposable {
 
   private report(run: ActiveRun, exitCode: number | undefined, record: RunRecord | undefined): void {
     const counts = countsText(statusCounts(record?.trials ?? []));
-    if (outcomeOfExit(exitCode) === 'finished') {
+    if (run.autopilot && outcomeOfExit(exitCode) === 'finished') {
+      // A session that ran out of budget or patience did what it was asked; its record says which.
+      const best = record?.best === undefined ? '' : `; best ${record.best.toFixed(4)}`;
+      const why = record?.message ? ` (${record.message})` : '';
+      void vscode.window.showInformationMessage(`Autoexp: Autopilot on ${run.slug} stopped${why}: ${counts}${best}.`, 'Show Terminal').then((choice) => choice && this.showTerminal(run.packDir));
+    } else if (outcomeOfExit(exitCode) === 'finished') {
       const best = record?.best === undefined ? '' : `; best ${record.best.toFixed(4)}`;
       void vscode.window.showInformationMessage(`Autoexp: ${run.slug} finished: ${counts}${best}.`);
     } else if (outcomeOfExit(exitCode) === 'cancelled' || record?.status === 'cancelled' || run.stopRequested) {

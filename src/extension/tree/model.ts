@@ -9,7 +9,7 @@ import { scoreText as fmt } from '../../core/scoreText';
 import { countsText, statusCounts } from '../../core/summary';
 import type { PackInfo } from '../../core/packInfo';
 
-export type PackState = 'valid' | 'warnings' | 'errors' | 'running' | 'unknown';
+export type PackState = 'valid' | 'warnings' | 'errors' | 'running' | 'autopilot' | 'unknown';
 
 export interface NodeSpec {
   /** Stable across refreshes, so expansion state survives them. */
@@ -27,7 +27,7 @@ export interface NodeSpec {
   /** A command to run on click, with its arguments. */
   command?: { id: string; args: unknown[] };
   /** What the node stands for: the tree builds its children, and the commands find their pack, trial or run, by it. */
-  kind: 'pack' | 'program' | 'target' | 'proposals' | 'proposal' | 'runs' | 'run' | 'trial' | 'results' | 'message';
+  kind: 'pack' | 'program' | 'target' | 'proposals' | 'proposal' | 'runs' | 'run' | 'trial' | 'results' | 'memory' | 'message';
   packDir: string;
   runIndex?: number;
   trialIndex?: number;
@@ -42,6 +42,7 @@ const STATE_ICON: Record<PackState, NodeSpec['icon']> = {
   warnings: { id: 'warning', color: 'list.warningForeground' },
   errors: { id: 'error', color: 'list.errorForeground' },
   running: { id: 'loading~spin' },
+  autopilot: { id: 'loading~spin' },
   unknown: { id: 'beaker' },
 };
 
@@ -84,16 +85,24 @@ export function packTooltip(info: PackInfo): string {
   return parts.join('\n');
 }
 
-export function packNode(info: PackInfo, state: PackState, measured?: number): NodeSpec {
+const STATE_CONTEXT: Partial<Record<PackState, string>> = { running: '.running', autopilot: '.autopilot' };
+
+/**
+ * `autopilot`: while an Autopilot session runs on the pack, how far it is (`3/20`), when known; the
+ * pack then says so first, and offers Stop Autopilot.
+ */
+export function packNode(info: PackInfo, state: PackState, measured?: number, autopilot?: string): NodeSpec {
+  const running = state === 'autopilot' ? `Autopilot running${autopilot ? ` ${autopilot}` : ''} · ` : '';
+  const tooltip = packTooltip(info);
   return {
     id: `pack:${info.pack.dir}`,
     kind: 'pack',
     packDir: info.pack.dir,
     label: info.pack.slug,
-    description: describePack(info, measured),
+    description: running + describePack(info, measured),
     icon: STATE_ICON[state],
-    tooltip: packTooltip(info),
-    contextValue: `autoexp.pack${state === 'running' ? '.running' : ''}`,
+    tooltip: state === 'autopilot' ? `${tooltip}\n\nAutopilot is running: an agent proposes each trial, Autoexp measures and decides.` : tooltip,
+    contextValue: `autoexp.pack${STATE_CONTEXT[state] ?? ''}`,
     collapsible: true,
   };
 }
@@ -120,6 +129,21 @@ export function packChildren(info: PackInfo): NodeSpec[] {
       contextValue: 'autoexp.results',
       command: { id: 'autoexp.showResults', args: [{ pack: info.pack }] },
     },
+    ...(info.memory
+      ? [
+          {
+            ...base,
+            id: `memory:${dir}`,
+            kind: 'memory',
+            label: 'Memory',
+            description: 'memory.md',
+            tooltip: 'What Autopilot has learned: kept, reverted, errors and ideas, rewritten after every trial. Your own "## Notes" section is never touched.',
+            icon: { id: 'notebook' },
+            contextValue: 'autoexp.memory',
+            open: info.memory,
+          } satisfies NodeSpec,
+        ]
+      : []),
   ];
 }
 

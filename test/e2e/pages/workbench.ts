@@ -128,6 +128,16 @@ export class Workbench {
     else await this.page.keyboard.press('Enter');
   }
 
+  /** A status bar entry by its accessible name (an extension's accessibilityInformation label). */
+  statusBarItem(name: RegExp): Locator {
+    return this.page.locator('.part.statusbar').getByRole('button', { name });
+  }
+
+  /** The open modal dialog (VS Code's own, in the page); notification toasts are dialogs too, but not this. */
+  dialog(): Locator {
+    return this.page.getByRole('dialog').and(this.page.locator('.monaco-dialog-box'));
+  }
+
   async answerDialog(button: string): Promise<void> {
     await this.page.getByRole('dialog').getByRole('button', { name: button, exact: true }).click();
   }
