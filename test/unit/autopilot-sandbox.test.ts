@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { createSandbox } from '../../src/core/autopilot/sandbox';
+import { createSandbox, readHeadCommit } from '../../src/core/autopilot/sandbox';
 import { packFiles, tempDir, writeTree } from './helpers';
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' });
@@ -21,6 +21,27 @@ function repo(): { root: string; pack: string; target: string } {
   git(root, '-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-q', '-m', 'init');
   const pack = path.join(root, 'atris', 'experiments', 'demo');
   return { root, pack, target: path.join(pack, 'candidate.txt') };
+}
+
+/** The git subcommands this process starts from now on, through a logging git put first on PATH. */
+function gitCalls(): { read(): string[]; stop(): void } {
+  const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+  const bin = tempDir();
+  const log = path.join(bin, 'calls.log');
+  writeFileSync(log, '');
+  writeFileSync(path.join(bin, 'git'), `#!/bin/sh\necho "$1" >> '${log}'\nexec '${realGit}' "$@"\n`, { mode: 0o755 });
+  const before = process.env.PATH;
+  process.env.PATH = `${bin}${path.delimiter}${before}`;
+  return {
+    read() {
+      const calls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+      writeFileSync(log, '');
+      return calls;
+    },
+    stop() {
+      process.env.PATH = before;
+    },
+  };
 }
 
 describe('createSandbox', () => {
@@ -82,6 +103,87 @@ describe('createSandbox', () => {
       await sandbox.dispose();
     }
     assert.equal(git(root, 'worktree', 'list').trim().split('\n').length, 1);
+  });
+
+  test('refresh after a trial that touched only the pack and the target: both as the user has them, no reset needed', async () => {
+    const { pack, target } = repo();
+    const sandbox = await createSandbox(pack, target);
+    let calls: ReturnType<typeof gitCalls> | undefined;
+    try {
+      // A put-back by reset would take the tracked, unchanged file back to HEAD; the copy keeps this.
+      writeFileSync(path.join(sandbox.root, 'README.md'), 'left by us, not by an agent\n');
+      writeFileSync(sandbox.target, 'agent 1\n');
+      writeFileSync(path.join(sandbox.pack, 'measure.py'), 'hacked\n');
+      mkdirSync(path.join(sandbox.pack, 'build'));
+      writeFileSync(path.join(sandbox.pack, 'build', 'cache.o'), 'x');
+      assert.deepEqual(await sandbox.otherChanges(), ['README.md', 'atris/experiments/demo/measure.py']);
+      writeFileSync(path.join(pack, 'memory.md'), 'tried: agent 1\n');
+      await sandbox.refresh();
+      assert.equal(readFileSync(sandbox.target, 'utf8'), 'committed\n');
+      assert.equal(readFileSync(path.join(sandbox.pack, 'measure.py'), 'utf8'), readFileSync(path.join(pack, 'measure.py'), 'utf8'));
+      assert.equal(readFileSync(path.join(sandbox.pack, 'memory.md'), 'utf8'), 'tried: agent 1\n');
+      assert.equal(existsSync(path.join(sandbox.pack, 'build')), false);
+      // README.md was outside the pack, so that refresh reset the tree: the file is HEAD's again.
+      assert.equal(readFileSync(path.join(sandbox.root, 'README.md'), 'utf8'), '# product\n');
+      // Now a trial that touches only what the copy puts back: the refresh leaves the rest alone.
+      writeFileSync(sandbox.target, 'agent 2\n');
+      mkdirSync(path.join(sandbox.pack, 'build'));
+      writeFileSync(path.join(sandbox.pack, 'build', 'cache.o'), 'x');
+      assert.deepEqual(await sandbox.otherChanges(), []);
+      calls = gitCalls();
+      await sandbox.refresh();
+      assert.deepEqual(calls.read(), ['status'], 'one git process: no reset, no clean');
+      assert.equal(readFileSync(sandbox.target, 'utf8'), 'committed\n');
+      assert.equal(existsSync(path.join(sandbox.pack, 'build')), false);
+      assert.deepEqual(await sandbox.otherChanges(), []);
+      calls.read();
+      // Something that outlived the agent writes outside the pack after its changes were looked at.
+      writeFileSync(path.join(sandbox.root, 'pkg', 'module.py'), 'written after the agent\n');
+      await sandbox.refresh();
+      assert.deepEqual(calls.read(), ['status', 'reset', 'clean', 'status'], 'the copy showed it, so the full way');
+      assert.equal(readFileSync(path.join(sandbox.root, 'pkg', 'module.py'), 'utf8'), 'X = 1\n', 'the late write is gone');
+    } finally {
+      calls?.stop();
+      await sandbox.dispose();
+    }
+  });
+
+  test('refresh after a target-only trial still resets when the user moved HEAD, or git saw an ignored file outside the pack', async () => {
+    const { root, pack, target } = repo();
+    const sandbox = await createSandbox(pack, target);
+    try {
+      writeFileSync(sandbox.target, 'agent 1\n');
+      assert.deepEqual(await sandbox.otherChanges(), []);
+      writeFileSync(path.join(root, 'pkg', 'module.py'), 'X = 2\n');
+      git(root, '-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-q', '-am', 'two');
+      await sandbox.refresh();
+      assert.equal(readFileSync(path.join(sandbox.root, 'pkg', 'module.py'), 'utf8'), 'X = 2\n');
+      mkdirSync(path.join(sandbox.root, 'build'));
+      writeFileSync(path.join(sandbox.root, 'build', 'ignored.o'), 'x');
+      assert.deepEqual(await sandbox.otherChanges(), [], 'ignored files are not named');
+      await sandbox.refresh();
+      assert.equal(existsSync(path.join(sandbox.root, 'build')), false, 'but they are cleaned');
+      // A trial whose agent failed before its changes were looked at: refreshed the full way.
+      writeFileSync(path.join(sandbox.root, 'stray.txt'), 'x\n');
+      await sandbox.refresh();
+      assert.equal(existsSync(path.join(sandbox.root, 'stray.txt')), false);
+    } finally {
+      await sandbox.dispose();
+    }
+  });
+
+  test('the HEAD commit read from .git: a branch, a packed ref, a detached HEAD; undefined where .git is not plain', () => {
+    const { root } = repo();
+    const head = git(root, 'rev-parse', 'HEAD').trim();
+    assert.equal(readHeadCommit(root), head);
+    git(root, 'pack-refs', '--all');
+    assert.equal(existsSync(path.join(root, '.git', 'refs', 'heads', 'main')), false);
+    assert.equal(readHeadCommit(root), head);
+    git(root, 'checkout', '-q', '--detach');
+    assert.equal(readHeadCommit(root), head);
+    const linked = path.join(tempDir(), 'linked');
+    git(root, 'worktree', 'add', '-q', linked);
+    assert.equal(readHeadCommit(linked), undefined);
   });
 
   test('outside git: a copy of the pack and a target that lives beside it', async () => {

@@ -11,6 +11,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { unlessMissing } from '../fsErrors';
 import { findRepoRoot } from '../gitHistory';
 
 const run = promisify(execFile);
@@ -43,10 +44,33 @@ async function git(cwd: string, args: string[]): Promise<string> {
 
 const hashFile = (file: string) => (existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : 'missing');
 
-/** Every path git sees as changed or new in a worktree (ignored files excluded). */
-async function dirtyPaths(root: string): Promise<string[]> {
-  const out = await git(root, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames']);
-  return out.split('\0').filter(Boolean).map((entry) => entry.slice(3));
+/** What git sees in a worktree: paths changed or new, and, when asked, the ignored ones apart. */
+async function worktreeStatus(root: string, withIgnored = false): Promise<{ dirty: string[]; ignored: string[] }> {
+  const args = ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames'];
+  const out = await git(root, withIgnored ? [...args, '--ignored=matching'] : args);
+  const status = { dirty: [] as string[], ignored: [] as string[] };
+  for (const entry of out.split('\0').filter(Boolean)) (entry.startsWith('!!') ? status.ignored : status.dirty).push(entry.slice(3));
+  return status;
+}
+
+/**
+ * The commit the repository's HEAD names, read from .git without starting git; undefined when that is
+ * not plain (a linked worktree, a submodule, an unusual ref), and the caller then asks git itself.
+ */
+export function readHeadCommit(repo: string): string | undefined {
+  try {
+    const gitDir = path.join(repo, '.git');
+    const head = readFileSync(path.join(gitDir, 'HEAD'), 'utf8').trim();
+    if (/^[0-9a-f]{40,64}$/.test(head)) return head;
+    const ref = /^ref: (refs\/[^\s]+)$/.exec(head)?.[1];
+    if (!ref) return undefined;
+    const loose = unlessMissing(() => readFileSync(path.join(gitDir, ref), 'utf8').trim());
+    if (loose !== undefined) return /^[0-9a-f]{40,64}$/.test(loose) ? loose : undefined;
+    const packed = unlessMissing(() => readFileSync(path.join(gitDir, 'packed-refs'), 'utf8')) ?? '';
+    return packed.split('\n').find((line) => line.endsWith(` ${ref}`))?.split(' ')[0];
+  } catch {
+    return undefined;
+  }
 }
 
 /** Every file under a folder, relative to it, skipping the folders agents have no business in. */
@@ -69,23 +93,32 @@ function fingerprint(root: string, files: readonly string[]): Map<string, string
 }
 
 async function worktreeSandbox(repo: string, pack: string, target: string): Promise<Sandbox | undefined> {
+  let checkedOut: string;
   try {
-    await git(repo, ['rev-parse', '--verify', '--quiet', 'HEAD']);
+    checkedOut = (await git(repo, ['rev-parse', '--verify', '--quiet', 'HEAD'])).trim();
   } catch {
     return undefined; // an unborn branch has no HEAD to check out
   }
   const holder = mkdtempSync(path.join(tmpdir(), 'autoexp-sandbox-'));
   const root = path.join(holder, 'tree');
-  await git(repo, ['worktree', 'add', '--detach', '--quiet', root, 'HEAD']);
+  await git(repo, ['worktree', 'add', '--detach', '--quiet', root, checkedOut]);
   const inSandbox = (p: string) => path.join(root, path.relative(repo, p));
   const targetRel = path.relative(repo, target);
+  const packRel = path.relative(repo, pack);
+  const putBackByCopy = (p: string) => p === targetRel || p === packRel || p.startsWith(packRel + path.sep) || p.startsWith(`${packRel}/`);
   let start = new Map<string, string>();
-  const copyUserState = async () => {
+  /** What git saw after the last agent, until the next refresh: which paths it touched, ignored ones too. */
+  let afterAgent: { dirty: string[]; ignored: string[] } | undefined;
+  /** Copies the user's pack and target in; says whether git then sees nothing else changed, ignored files included. */
+  const copyUserState = async (): Promise<boolean> => {
     // The user's pack as it is now: what a trial added to it (a row, memory.md, a replay) included.
     rmSync(inSandbox(pack), { recursive: true, force: true });
     copyInto(pack, inSandbox(pack));
     copyInto(target, inSandbox(target));
-    start = fingerprint(root, await dirtyPaths(root));
+    const status = await worktreeStatus(root, true);
+    start = fingerprint(root, status.dirty);
+    afterAgent = undefined;
+    return [...status.dirty, ...status.ignored].every(putBackByCopy);
   };
   await copyUserState();
   return {
@@ -94,7 +127,8 @@ async function worktreeSandbox(repo: string, pack: string, target: string): Prom
     target: inSandbox(target),
     kind: 'worktree',
     async otherChanges() {
-      const now = new Set(await dirtyPaths(root));
+      afterAgent = await worktreeStatus(root, true);
+      const now = new Set(afterAgent.dirty);
       const changed = new Set<string>();
       for (const p of now) if (!start.has(p) || start.get(p) !== hashFile(path.join(root, p))) changed.add(p);
       for (const p of start.keys()) if (!now.has(p)) changed.add(p);
@@ -102,9 +136,16 @@ async function worktreeSandbox(repo: string, pack: string, target: string): Prom
       return [...changed].sort();
     },
     async refresh() {
+      // The common trial touches only the target (and perhaps its pack), which the copy puts back.
+      // When HEAD has not moved and git then sees nothing else (a late write would show), a reset and
+      // a clean would change nothing: one git process instead of three.
+      const head = readHeadCommit(repo);
+      const onlyCopied = afterAgent !== undefined && [...afterAgent.dirty, ...afterAgent.ignored].every(putBackByCopy);
+      if (onlyCopied && head !== undefined && head === checkedOut && (await copyUserState())) return;
       // main-worktree/HEAD: the repository's HEAD now, which the user may have moved since the last trial.
       await git(root, ['reset', '--hard', '--quiet', 'main-worktree/HEAD']);
       await git(root, ['clean', '-fdxq']);
+      checkedOut = head ?? '';
       await copyUserState();
     },
     async dispose() {
