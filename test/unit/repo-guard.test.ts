@@ -11,6 +11,7 @@ import { describe, test } from 'node:test';
 import type { Engine } from '../../src/core/run/context';
 import { readJournal, runsOfPack } from '../../src/core/run/journal';
 import { runLoop } from '../../src/core/run/runLoop';
+import { SnapshotStore } from '../../src/core/run/snapshots';
 import { BASELINE, FIXED, backupBesideTarget, smokeRepo } from './support/smokeRepo';
 
 const git = (repo: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: repo, encoding: 'utf8' });
@@ -221,5 +222,14 @@ describe('the guard lets the loop be', () => {
       ],
     );
     assert.equal(read(path.join(pack, 'candidate.py')), FIXED);
+  });
+
+  test('native engine: what the guard undoes is kept, by snapshot, in the trial\'s journal entry', async () => {
+    const { repo, pack } = repoWith({ 'README.md': '# The product\n' }, { 'hostile.py': HOSTILE });
+    await run(pack, 'native', ['hostile.py']);
+    const [trial] = runsOfPack(readJournal(repo), pack)[0].trials;
+    const store = new SnapshotStore(repo);
+    const undone = Object.fromEntries(Object.entries(trial.undone ?? {}).map(([file, hash]) => [path.relative(repo, file), store.get(hash).toString()]));
+    assert.deepEqual(undone, { '.git/hooks/post-checkout': '#!/bin/sh\necho owned\n', 'README.md': 'owned\n', 'stray.txt': 'stray\n' });
   });
 });

@@ -138,7 +138,7 @@ export async function runNativeTrial(
   // A repository git can no longer read (its .git removed, say) fails the trial, never the run's restore.
   const guarded = await ctx.guard.check(mark).catch((err: unknown) => ({ changed: [], unrestorable: [], failure: oneLine(err) }));
   const touched = guarded.changed;
-  ctx.journal.append({ type: 'trial-applied', run: ctx.run, trial, candidate, exitCode: proc.exitCode ?? null, durationMs: proc.durationMs, touched: touched.length ? touched : undefined });
+  ctx.journal.append({ type: 'trial-applied', run: ctx.run, trial, candidate, exitCode: proc.exitCode ?? null, durationMs: proc.durationMs, touched: touched.length ? touched : undefined, undone: 'kept' in guarded && Object.keys(guarded.kept).length ? guarded.kept : undefined });
   const keep = options.keep ?? GREEDY_KEEP;
   const config: KeepConfig = { ...keep, direction: options.direction, margin: options.margin };
 

@@ -44,6 +44,11 @@ export interface GuardReport {
   changed: string[];
   /** Those that could not be put back (a folder, a file over the snapshot limit). */
   unrestorable: string[];
+  /**
+   * What each undone file held before it was put back, by snapshot hash: the guard cannot tell a
+   * proposal's write from a person's save, so nothing it undoes is lost.
+   */
+  kept: Record<string, string>;
 }
 
 /** Each put-back can change what the next scan shows (an ignore rule restored): scan again, a few times at most. */
@@ -152,8 +157,14 @@ export class RepoGuard {
     const known = await this.knownFiles();
     const changed = new Set<string>();
     const unrestorable = new Set<string>();
+    const kept: Record<string, string> = {};
+    const keepCopy = (file: string) => {
+      const hash = captureEntry(this.store, file)?.hash;
+      if (hash !== undefined) kept[file] = hash;
+    };
     const putBackOrNote = (file: string, entry: Entry | undefined) => {
       changed.add(file);
+      keepCopy(file);
       if (!putBack(this.store, file, entry)) unrestorable.add(file);
     };
     if (mark.control && this.scope.git) for (const file of changedControl(this.store, this.scope.git, mark.control)) putBackOrNote(file, mark.control.get(file));
@@ -174,7 +185,10 @@ export class RepoGuard {
           putBackOrNote(file, known.get(file));
           known.set(file, captureEntry(this.store, file, known.get(file)));
         }
-        tracked.forEach((file) => changed.add(file));
+        tracked.forEach((file) => {
+          changed.add(file);
+          keepCopy(file);
+        });
         await this.scope.restoreTracked(tracked);
         // New files wait for the next scan: a restored .gitignore may show them to be the user's ignored files.
         continue;
@@ -185,7 +199,7 @@ export class RepoGuard {
       }
     }
     this.removeEmptyFolders(removed, mark.at);
-    return { changed: [...changed].sort(), unrestorable: [...unrestorable].sort() };
+    return { changed: [...changed].sort(), unrestorable: [...unrestorable].sort(), kept };
   }
 
   /**
