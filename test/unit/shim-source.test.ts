@@ -47,6 +47,21 @@ function pythonStatus(args: string[], options: { cwd: string; env?: NodeJS.Proce
 
 const SHIM_FILE = path.join(REPO_ROOT, 'src', 'core', 'run', 'shim.py');
 
+/** Runs the trial's stub with a guard server listening, as the pack engine does; the error it exits with, if any. */
+async function runStubUnderGuard(t: ReturnType<typeof trialSetup>): Promise<Error | undefined> {
+  const guard = await RepoGuard.open({ pack: t.pack, target: t.target, store: new SnapshotStore(t.root), id: 'r1' });
+  const server = await GuardServer.listen(guard, t.config.guard);
+  try {
+    await pythonAsync([t.stub], { cwd: t.pack, env: { EXPERIMENT_TARGET: t.target } });
+    return undefined;
+  } catch (e) {
+    return e as Error;
+  } finally {
+    await server.close();
+    guard.dispose();
+  }
+}
+
 describe('the shim is a Python file', () => {
   test('it compiles with py_compile, and SHIM_MODULE is that file as it is', () => {
     const cfile = path.join(tempDir('autoexp-shim-'), 'shim.pyc');
@@ -177,17 +192,7 @@ describe('a failed trial ends with the exit code TypeScript gave the shim', () =
 
   test('a proposal past its time: SHIM_EXITS.timeout, the candidate recorded, no exit code', async () => {
     const t = trialSetup('import os, time\nopen(os.environ["EXPERIMENT_TARGET"], "w").write("half\\n")\ntime.sleep(30)\n', { timeoutSeconds: 0.3 });
-    const guard = await RepoGuard.open({ pack: t.pack, target: t.target, store: new SnapshotStore(t.root), id: 'r1' });
-    const server = await GuardServer.listen(guard, t.config.guard);
-    let error: Error | undefined;
-    try {
-      await pythonAsync([t.stub], { cwd: t.pack, env: { EXPERIMENT_TARGET: t.target } });
-    } catch (e) {
-      error = e as Error;
-    } finally {
-      await server.close();
-      guard.dispose();
-    }
+    const error = await runStubUnderGuard(t);
     assert.match(String(error?.message), new RegExp(`^exit ${SHIM_EXITS.timeout}: timeout: the proposal ran past 0.3 s and was stopped`));
     const trial = foldJournal(readFileSync(t.journal, 'utf8')).runs[0].trials[0];
     assert.equal(trial.proposalExitCode, null);
@@ -197,17 +202,7 @@ describe('a failed trial ends with the exit code TypeScript gave the shim', () =
   test('a proposal that writes beside its target: SHIM_EXITS.touched, both put back, the path in the journal', async () => {
     const t = trialSetup('import os\nopen(os.environ["EXPERIMENT_TARGET"], "w").write("after\\n")\nopen(os.path.join(os.path.dirname(os.environ["EXPERIMENT_TARGET"]), "program.md"), "w").write("forged\\n")\n');
     writeFileSync(path.join(t.pack, 'program.md'), 'brief\n');
-    const guard = await RepoGuard.open({ pack: t.pack, target: t.target, store: new SnapshotStore(t.root), id: 'r1' });
-    const server = await GuardServer.listen(guard, t.config.guard);
-    let error: Error | undefined;
-    try {
-      await pythonAsync([t.stub], { cwd: t.pack, env: { EXPERIMENT_TARGET: t.target } });
-    } catch (e) {
-      error = e as Error;
-    } finally {
-      await server.close();
-      guard.dispose();
-    }
+    const error = await runStubUnderGuard(t);
     assert.match(String(error?.message), new RegExp(`^exit ${SHIM_EXITS.touched}: `));
     assert.equal(readFileSync(t.target, 'utf8'), 'before\n');
     assert.equal(readFileSync(path.join(t.pack, 'program.md'), 'utf8'), 'brief\n');
