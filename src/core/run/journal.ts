@@ -77,6 +77,8 @@ export const JournalEvent = z.discriminatedUnion('type', [
     restored: z.string().optional(),
     /** The 1-based line of the trial's row in results.tsv, which links the log's rows to their snapshots. */
     resultsLine: z.number().int().optional(),
+    /** An interrupted trial's: what the guard undid then, by snapshot hash (as trial-applied's `undone`). */
+    undone: z.record(z.string()).optional(),
     /** Something the run could not change but the user must know, such as a score that is not a finite number. */
     warning: z.string().optional(),
     durationMs: z.number().optional(),
@@ -338,6 +340,7 @@ function apply(runs: Map<string, RunRecord>, event: JournalEvent): void {
           samples: event.samples,
           metrics: event.metrics,
           holdout: event.holdout,
+          undone: event.undone ? { ...t.undone, ...event.undone } : t.undone,
           endedAt: event.at,
         }),
       );
