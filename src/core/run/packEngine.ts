@@ -12,7 +12,7 @@ import type { Trial } from '../results/model';
 import { parseResults } from '../results/parse';
 import { describeProcessEnd, MAX_CONSECUTIVE_ERRORS, type RunContext, type RunSummary, type TrialOutcome } from './context';
 import { GuardServer, type UndoneTrial } from './guard/guardServer';
-import { describeUndone, type GuardReport } from './guard/repoGuard';
+import { describeUndone, keptCopyPath, type GuardReport } from './guard/repoGuard';
 import { nowIso, type TrialEndStatus, type TrialRecord } from './journal';
 import { appendRow, fileLineCount, readDialect } from './resultsWriter';
 import { pairRows, rowDecision, rowsAfter } from './rowPairing';
@@ -232,14 +232,8 @@ function reportUndone(ctx: RunContext, what: string, undone: UndoneTrial): void 
   const rel = (files: string[]) => files.map((f) => path.relative(ctx.guard.root, f)).join(', ');
   if (undone.failure) ctx.reporter.line(`autoexp: ${what}: the guard could not check the repository: ${undone.failure}`);
   if (undone.report) printUndone(ctx, what, undone.report);
-  if (undone.removed.length) ctx.reporter.line(`autoexp: ${what}: removed ${rel(undone.removed)}, made by the interrupted trial${keptIn(ctx, undone.removed, undone.kept)}`);
-}
-
-/** Where the copies of `files` are kept, when they all are: `; copies kept in .autoexp/snapshots/`. */
-function keptIn(ctx: RunContext, files: string[], kept: Record<string, string>): string {
-  if (!files.every((file) => kept[file] !== undefined)) return '';
-  const dir = path.relative(ctx.guard.root, ctx.store.dir);
-  return `; copies kept in ${dir.startsWith('..') ? ctx.store.dir : dir}/ (the journal names each)`;
+  if (undone.removed.length) ctx.reporter.line(`autoexp: ${what}: removed ${rel(undone.removed)}, made by the interrupted trial`);
+  for (const file of undone.removed) if (undone.kept[file]) ctx.reporter.line(`autoexp: ${what}: kept a copy of ${rel([file])} in ${keptCopyPath(undone.kept[file], ctx.guard.root, ctx.store)}`);
 }
 
 /** One terminal line a path the guard undid, with where the proposal's copy of it is kept. */

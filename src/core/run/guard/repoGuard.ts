@@ -292,9 +292,14 @@ export class RepoGuard {
 export function undoneLine(file: string, hash: string | undefined, root: string, store: SnapshotStore): string {
   const name = path.relative(root, file) || file;
   if (hash === undefined) return `undid ${name}; no copy (removed by the proposal, a folder, or over ${MAX_SNAPSHOT_BYTES / (1024 * 1024)} MB)`;
+  return `undid ${name}; the proposal's copy: ${keptCopyPath(hash, root, store)}`;
+}
+
+/** Where a kept copy is, relative to the guarded root when inside it. */
+export function keptCopyPath(hash: string, root: string, store: SnapshotStore): string {
   const copy = store.path(hash);
   const shown = path.relative(root, copy);
-  return `undid ${name}; the proposal's copy: ${shown.startsWith('..') || path.isAbsolute(shown) ? copy : shown}`;
+  return shown.startsWith('..') || path.isAbsolute(shown) ? copy : shown;
 }
 
 /** undoneLine() for each path a check changed. */
