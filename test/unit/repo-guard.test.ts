@@ -8,9 +8,11 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
+import { diffCommand } from '../../src/cli/commands/diff';
 import type { Engine } from '../../src/core/run/context';
 import { readJournal, runsOfPack } from '../../src/core/run/journal';
 import { runLoop } from '../../src/core/run/runLoop';
+import { contentHash, SnapshotStore } from '../../src/core/run/snapshots';
 import { BASELINE, FIXED, backupBesideTarget, smokeRepo } from './support/smokeRepo';
 
 const git = (repo: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: repo, encoding: 'utf8' });
@@ -73,6 +75,27 @@ for (const engine of ['native', 'pack'] as const) {
       assert.deepEqual(record.trials[0].touched?.map((f) => path.relative(repo, f)), ['.git/hooks/post-checkout', 'README.md', 'stray.txt']);
     });
 
+    test('what the guard undoes is kept: the journal names each path and its copy, the terminal says where it is', async () => {
+      const { repo, pack } = repoWith({ 'README.md': '# The product\n' }, { 'hostile.py': HOSTILE });
+      const { lines } = await run(pack, engine, ['hostile.py']);
+      const [trial] = runsOfPack(readJournal(repo), pack)[0].trials;
+      const store = new SnapshotStore(repo);
+      const wrote = { '.git/hooks/post-checkout': '#!/bin/sh\necho owned\n', 'README.md': 'owned\n', 'stray.txt': 'stray\n' };
+      const undone = Object.fromEntries(Object.entries(trial.undone ?? {}).map(([file, hash]) => [path.relative(repo, file), store.get(hash).toString()]));
+      assert.deepEqual(undone, wrote);
+      assert.deepEqual(
+        lines.filter((line) => line.includes(' undid ')),
+        Object.entries(wrote).map(([file, text]) => `autoexp: trial 1: undid ${file}; the proposal's copy: .autoexp/snapshots/${contentHash(Buffer.from(text))}`),
+      );
+      // `autoexp diff PACK 1` ends with the same, one line a path.
+      const out: string[] = [];
+      assert.equal(await diffCommand([pack, '1'], { out: (line) => out.push(line), err: () => undefined, cwd: repo, templatesDir: '' }), 0);
+      assert.deepEqual(
+        out.filter((line) => line.startsWith('guard: ')),
+        Object.entries(wrote).map(([file, text]) => `guard: undid ${file}; the proposal's copy: .autoexp/snapshots/${contentHash(Buffer.from(text))}`),
+      );
+    });
+
     test('a commit, a staged file and a config change made by the proposal are undone: HEAD, refs, index and config', async () => {
       const { repo, pack } = repoWith({ 'README.md': '# The product\n' }, {
         'commits.py': proposal(
@@ -120,7 +143,7 @@ for (const engine of ['native', 'pack'] as const) {
     test('a forged row appended to results.tsv is cut off; a rewritten row puts the whole log back', async () => {
       const forge = proposal('log = target.parent / "results.tsv"\nwith log.open("a") as f:\n    f.write("2026-01-01T00:00:00+00:00\\t9\\tkept\\t0.2000\\t9.9999\\tforged.py\\tforged\\n")');
       const rewrite = proposal('log = target.parent / "results.tsv"\nlog.write_text(log.read_text().replace("reverted", "kept"))');
-      const { pack } = repoWith({}, { 'forge.py': forge, 'rewrite.py': rewrite });
+      const { repo, pack } = repoWith({}, { 'forge.py': forge, 'rewrite.py': rewrite });
       const { summary } = await run(pack, engine, ['bad_patch.py', 'forge.py', 'rewrite.py']);
       assert.deepEqual(summary.trials.map((t) => t.status), ['reverted', 'error', 'error']);
       const rows = rowsOf(pack);
@@ -131,6 +154,10 @@ for (const engine of ['native', 'pack'] as const) {
       ]);
       assert.match(rows[1][6], /proposal touched atris\/experiments\/smoke-keep-revert\/results\.tsv; all put back/);
       assert.match(rows[2][6], /proposal touched atris\/experiments\/smoke-keep-revert\/results\.tsv; all put back/);
+      // The log as the proposal left it is kept: the forged row can be read after it was cut off.
+      const keptLog = Object.values(runsOfPack(readJournal(repo), pack)[0].trials[1].undone ?? {}).map((hash) => new SnapshotStore(repo).get(hash).toString());
+      assert.equal(keptLog.length, 1);
+      assert.ok(keptLog[0].endsWith('\tforged.py\tforged\n'), keptLog[0]);
     });
 
     test('a proposal that deletes .git fails its trial with the reason, the target restored; the run goes on', async () => {

@@ -9,6 +9,7 @@ import { changeLines, DIFF_CONTEXT } from '../../core/diff/inlineDiff';
 import { paint, statusStyle } from '../../core/diff/paint';
 import { compareContents } from '../../core/diff/unified';
 import { journalRoot, readJournal, runsOfPack, type TrialRecord } from '../../core/run/journal';
+import { undoneLine } from '../../core/run/guard/repoGuard';
 import { SnapshotStore } from '../../core/run/snapshots';
 import { trialHeadline } from '../../core/run/trialDiff';
 import { lookUpTrial, parseTrialReference, type TrialReference } from '../../core/run/trialLookup';
@@ -66,5 +67,10 @@ export async function diffCommand(args: string[], io: CliIO): Promise<number> {
   io.out(paint(`--- ${name} (${left.label})`, 'del', color));
   io.out(paint(`+++ ${name} (${right.label})`, 'add', color));
   for (const line of changeLines(compareContents(left.bytes, right.bytes, DIFF_CONTEXT), color)) io.out(line);
+  // What the guard undid besides the target, and where the proposal's copy of each is kept.
+  for (const t of second ? [] : [first]) {
+    const undone = t.undone ?? {};
+    for (const file of [...new Set([...(t.touched ?? []), ...Object.keys(undone)])].sort()) io.out(`guard: ${undoneLine(file, undone[file], root, store)}`);
+  }
   return 0;
 }

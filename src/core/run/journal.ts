@@ -61,6 +61,8 @@ export const JournalEvent = z.discriminatedUnion('type', [
     exitCode: z.number().int().nullable(),
     durationMs: z.number(),
     touched: z.array(z.string()).optional(),
+    /** What each undone path held before the guard put it back, by snapshot hash. */
+    undone: z.record(z.string()).optional(),
   }),
   z.object({
     type: z.literal('trial-end'),
@@ -75,6 +77,8 @@ export const JournalEvent = z.discriminatedUnion('type', [
     restored: z.string().optional(),
     /** The 1-based line of the trial's row in results.tsv, which links the log's rows to their snapshots. */
     resultsLine: z.number().int().optional(),
+    /** An interrupted trial's: what the guard undid then, by snapshot hash (as trial-applied's `undone`). */
+    undone: z.record(z.string()).optional(),
     /** Something the run could not change but the user must know, such as a score that is not a finite number. */
     warning: z.string().optional(),
     durationMs: z.number().optional(),
@@ -125,6 +129,7 @@ export type TrialRecord = Fields<
     /** How long the proposal ran. */
     proposalMs?: TrialApplied['durationMs'];
     touched?: TrialApplied['touched'];
+    undone?: TrialApplied['undone'];
     endedAt?: TrialEnd['at'];
   } & Partial<Pick<TrialEnd, 'status' | 'reason' | 'oldScore' | 'newScore' | 'payload' | 'restored' | 'resultsLine' | 'warning' | 'samples' | 'metrics' | 'holdout'>>
 >;
@@ -319,7 +324,7 @@ function apply(runs: Map<string, RunRecord>, event: JournalEvent): void {
       run.trials.push({ run: run.id, trial: event.trial, proposal: event.proposal, target: event.target, before: event.before, startedAt: event.at });
       return;
     case 'trial-applied':
-      withTrial(run, event, (t) => Object.assign(t, { candidate: event.candidate, proposalExitCode: event.exitCode, proposalMs: event.durationMs, touched: event.touched }));
+      withTrial(run, event, (t) => Object.assign(t, { candidate: event.candidate, proposalExitCode: event.exitCode, proposalMs: event.durationMs, touched: event.touched, undone: event.undone }));
       return;
     case 'trial-end':
       withTrial(run, event, (t) =>
@@ -335,6 +340,7 @@ function apply(runs: Map<string, RunRecord>, event: JournalEvent): void {
           samples: event.samples,
           metrics: event.metrics,
           holdout: event.holdout,
+          undone: event.undone ? { ...t.undone, ...event.undone } : t.undone,
           endedAt: event.at,
         }),
       );

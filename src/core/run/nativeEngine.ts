@@ -15,7 +15,7 @@ import { median } from '../stats/describe';
 import { formatDecision, needsConfirmation } from '../stats/keepRule';
 import type { Point } from '../stats/multiMetric';
 import { describeProcessEnd, MAX_CONSECUTIVE_ERRORS, type NativeOptions, type RunContext, type RunSummary, type TrialOutcome } from './context';
-import { describeTouched } from './guard/repoGuard';
+import { describeTouched, describeUndone } from './guard/repoGuard';
 import { fingerprintHarness, harnessFiles, movedHarnessFile, type HarnessFingerprint } from './harness';
 import { describeWorseHoldout, hasHoldout, HOLDOUT_SCRIPT, scoreHoldout, type HoldoutScore } from './holdout';
 import { nowIso, type TrialEndStatus } from './journal';
@@ -138,7 +138,8 @@ export async function runNativeTrial(
   // A repository git can no longer read (its .git removed, say) fails the trial, never the run's restore.
   const guarded = await ctx.guard.check(mark).catch((err: unknown) => ({ changed: [], unrestorable: [], failure: oneLine(err) }));
   const touched = guarded.changed;
-  ctx.journal.append({ type: 'trial-applied', run: ctx.run, trial, candidate, exitCode: proc.exitCode ?? null, durationMs: proc.durationMs, touched: touched.length ? touched : undefined });
+  if ('kept' in guarded) for (const line of describeUndone(guarded, ctx.guard.root, ctx.store)) ctx.reporter.line(`autoexp: trial ${trial}: ${line}`);
+  ctx.journal.append({ type: 'trial-applied', run: ctx.run, trial, candidate, exitCode: proc.exitCode ?? null, durationMs: proc.durationMs, touched: touched.length ? touched : undefined, undone: 'kept' in guarded && Object.keys(guarded.kept).length ? guarded.kept : undefined });
   const keep = options.keep ?? GREEDY_KEEP;
   const config: KeepConfig = { ...keep, direction: options.direction, margin: options.margin };
 

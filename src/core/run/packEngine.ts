@@ -12,6 +12,7 @@ import type { Trial } from '../results/model';
 import { parseResults } from '../results/parse';
 import { describeProcessEnd, MAX_CONSECUTIVE_ERRORS, type RunContext, type RunSummary, type TrialOutcome } from './context';
 import { GuardServer, type UndoneTrial } from './guard/guardServer';
+import { describeUndone, keptCopyPath, type GuardReport } from './guard/repoGuard';
 import { nowIso, type TrialEndStatus, type TrialRecord } from './journal';
 import { appendRow, fileLineCount, readDialect } from './resultsWriter';
 import { pairRows, rowDecision, rowsAfter } from './rowPairing';
@@ -70,7 +71,7 @@ export async function runPackEngine(ctx: RunContext): Promise<RunSummary> {
   const ended = new Set<number>();
   let guard: GuardServer | undefined;
   try {
-    guard = await GuardServer.listen(ctx.guard, path.join(shimDir, GUARD_SOCKET));
+    guard = await GuardServer.listen(ctx.guard, path.join(shimDir, GUARD_SOCKET), (trial, report) => printUndone(ctx, `trial ${trial}`, report));
     let next = 0;
     while (next < ctx.proposals.length) {
       await guard.startSegment();
@@ -213,7 +214,9 @@ function endFromRow(ctx: RunContext, summary: RunSummary, ended: Set<number>, tr
 }
 
 async function endOpenTrial(ctx: RunContext, guard: GuardServer, summary: RunSummary, ended: Set<number>, trial: TrialRecord, status: TrialEndStatus, reason: string): Promise<void> {
-  reportUndone(ctx, `trial ${trial.trial}`, await guard.undoInterrupted(trial.trial));
+  const undone = await guard.undoInterrupted(trial.trial);
+  reportUndone(ctx, `trial ${trial.trial}`, undone);
+  const kept = undone.kept;
   const restored = restoreFile(ctx.store, trial.before, trial.target) ? trial.target : undefined;
   let resultsLine: number | undefined;
   if (status === 'error') {
@@ -221,15 +224,21 @@ async function endOpenTrial(ctx: RunContext, guard: GuardServer, summary: RunSum
     resultsLine = appendRow(ctx.resultsFile, readDialect(ctx.resultsFile), { trial: trial.trial, status: 'error', proposal: trial.proposal, description: `(${reason})`, run: ctx.run });
     ctx.reporter.line(`TRIAL ${trial.trial} ERROR score=- proposal=${trial.proposal} reason=${reason}`);
   }
-  ctx.journal.append({ type: 'trial-end', run: ctx.run, trial: trial.trial, status, reason, restored, resultsLine, at: nowIso() });
+  ctx.journal.append({ type: 'trial-end', run: ctx.run, trial: trial.trial, status, reason, restored, resultsLine, undone: Object.keys(kept).length ? kept : undefined, at: nowIso() });
   record(ctx, summary, ended, { trial: trial.trial, proposal: trial.proposal, status, reason });
 }
 
 function reportUndone(ctx: RunContext, what: string, undone: UndoneTrial): void {
   const rel = (files: string[]) => files.map((f) => path.relative(ctx.guard.root, f)).join(', ');
   if (undone.failure) ctx.reporter.line(`autoexp: ${what}: the guard could not check the repository: ${undone.failure}`);
-  if (undone.report?.changed.length) ctx.reporter.line(`autoexp: ${what}: put back ${rel(undone.report.changed)}`);
+  if (undone.report) printUndone(ctx, what, undone.report);
   if (undone.removed.length) ctx.reporter.line(`autoexp: ${what}: removed ${rel(undone.removed)}, made by the interrupted trial`);
+  for (const file of undone.removed) if (undone.kept[file]) ctx.reporter.line(`autoexp: ${what}: kept a copy of ${rel([file])} in ${keptCopyPath(undone.kept[file], ctx.guard.root, ctx.store)}`);
+}
+
+/** One terminal line a path the guard undid, with where the proposal's copy of it is kept. */
+function printUndone(ctx: RunContext, what: string, report: GuardReport): void {
+  for (const line of describeUndone(report, ctx.guard.root, ctx.store)) ctx.reporter.line(`autoexp: ${what}: ${line}`);
 }
 
 function record(ctx: RunContext, summary: RunSummary, ended: Set<number>, outcome: TrialOutcome): void {

@@ -89,7 +89,8 @@ def read(path):
 def guard(op):
     """Asks the run to mark the repository before the proposal ("mark"), or to check it after
     ("check"): then the line that says what the proposal changed besides its target, all of it put
-    back already, and those paths. None when the run cannot answer, said on stdout (loop.py logs it).
+    back already, and those paths, each followed by the snapshot hash of the copy the guard kept of what
+    the proposal left there ("" for none). None when the run cannot answer, said on stdout (loop.py logs it).
     _socket, not socket: socket.py would import enum and selectors on every trial."""
     import _socket
 
@@ -234,10 +235,14 @@ def main(config):
         end_children()
     candidate = put(read(real_target) or b"")
     checked = guard("check")
-    touched = checked[1:] if checked else []
+    # After the line: each path the guard undid, then the hash of its kept copy ("" for none).
+    touched = checked[1::2] if checked else []
     event = {"type": "trial-applied", "trial": CONFIG["trial"], "candidate": candidate, "exitCode": code, "durationMs": (time.monotonic() - started) * 1000}
     if touched:
         event["touched"] = touched
+        undone = dict((path, kept) for path, kept in zip(checked[1::2], checked[2::2]) if kept)
+        if undone:
+            event["undone"] = undone
     emit(event)
     if checked is None:
         write(real_target, original)

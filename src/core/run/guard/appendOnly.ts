@@ -76,6 +76,11 @@ export class AppendOnlyFile {
     return undefined;
   }
 
+  /** Whether the file may have changed since `mark` (its identity moved): what `check` would then look at. */
+  moved(mark: AppendOnlyMark | undefined): boolean {
+    return mark !== undefined && identityOf(statOf(this.file)) !== mark.identity;
+  }
+
   /** Puts the file back as `mark` saw it: cut back when only appended to, else restored whole. */
   check(mark: AppendOnlyMark | undefined): AppendOnlyOutcome {
     if (!mark) return 'unchanged';

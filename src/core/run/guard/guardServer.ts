@@ -11,8 +11,9 @@ import { describeTouched, type GuardMark, type GuardReport, type RepoGuard } fro
 
 /**
  * The shim's question, one line: `mark 3` or `check 3`. The answer, fields apart by NUL (no path holds
- * one), the connection closed after it: `ok`, for a check `ok`, the line to print and the paths
- * changed; or `error` and why. The shim reads it without a JSON parser (every import costs it a trial's time).
+ * one), the connection closed after it: `ok`, for a check `ok`, the line to print and then, for each
+ * path changed, the path and the snapshot hash of the copy the guard kept of it (empty when none); or
+ * `error` and why. The shim reads it without a JSON parser (every import costs it a trial's time).
  */
 const REQUEST = /^(mark|check) (\d+)$/;
 
@@ -20,6 +21,8 @@ export interface UndoneTrial {
   report?: GuardReport;
   /** Files that appeared since the trial began (loop.py's backup of the target, say), now removed. */
   removed: string[];
+  /** A copy of each file undone or removed, by snapshot hash. */
+  kept: Record<string, string>;
   /** Why the repository could not be checked, when it could not. */
   failure?: string;
 }
@@ -35,11 +38,13 @@ export class GuardServer {
     private readonly guard: RepoGuard,
     private readonly server: Server,
     readonly socket: string,
+    private readonly onUndone?: (trial: number, report: GuardReport) => void,
   ) {}
 
-  static async listen(guard: RepoGuard, socket: string): Promise<GuardServer> {
+  /** `onUndone`: a check that put something back, told before the shim hears of it (the terminal's lines). */
+  static async listen(guard: RepoGuard, socket: string, onUndone?: (trial: number, report: GuardReport) => void): Promise<GuardServer> {
     const server = createServer();
-    const served = new GuardServer(guard, server, socket);
+    const served = new GuardServer(guard, server, socket, onUndone);
     server.on('connection', (conn) => served.serve(conn));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -84,7 +89,9 @@ export class GuardServer {
     const mark = this.marks.get(trial);
     if (!mark) throw new Error(`trial ${trial} was never marked`);
     const report = await this.guard.check(mark);
-    return report.changed.length ? [describeTouched(report, this.guard.root), ...report.changed] : [''];
+    if (!report.changed.length) return [''];
+    this.onUndone?.(trial, report);
+    return [describeTouched(report, this.guard.root), ...report.changed.flatMap((file) => [file, report.kept[file] ?? ''])];
   }
 
   /** Before loop.py starts: what its first trial is undone against if it is interrupted. */
@@ -105,10 +112,11 @@ export class GuardServer {
       const reference = trial !== undefined && mark ? this.references.get(trial) : this.reference;
       try {
         const report = mark ? await this.guard.check(mark) : undefined;
-        const removed = reference ? await this.guard.removeCreatedSince(reference) : [];
-        return { report, removed };
+        const kept = { ...report?.kept };
+        const removed = reference ? await this.guard.removeCreatedSince(reference, kept) : [];
+        return { report, removed, kept };
       } catch (err) {
-        return { removed: [], failure: oneLine(err) };
+        return { removed: [], kept: {}, failure: oneLine(err) };
       }
     });
   }

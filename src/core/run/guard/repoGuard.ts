@@ -18,7 +18,7 @@ import { realPath } from '../../realPath';
 import { ensureJournalDir, journalRoot } from '../journal';
 import type { SnapshotStore } from '../snapshots';
 import { AppendOnlyFile, type AppendOnlyMark } from './appendOnly';
-import { captureEntry, putBack, unchanged, type Entry } from './fileEntry';
+import { captureEntry, MAX_SNAPSHOT_BYTES, putBack, unchanged, type Entry } from './fileEntry';
 import { captureControl, changedControl, type ControlState } from './gitControl';
 import { folderScope, gitScope, type Scan, type Scope } from './scopes';
 import { errorCode, isMissing, unlessMissing } from '../../fsErrors';
@@ -44,6 +44,11 @@ export interface GuardReport {
   changed: string[];
   /** Those that could not be put back (a folder, a file over the snapshot limit). */
   unrestorable: string[];
+  /**
+   * What each undone file held before it was put back, by snapshot hash: the guard cannot tell a
+   * proposal's write from a person's save, so nothing it undoes is lost.
+   */
+  kept: Record<string, string>;
 }
 
 /** Each put-back can change what the next scan shows (an ignore rule restored): scan again, a few times at most. */
@@ -152,12 +157,25 @@ export class RepoGuard {
     const known = await this.knownFiles();
     const changed = new Set<string>();
     const unrestorable = new Set<string>();
+    const kept: Record<string, string> = {};
+    const keepCopy = (file: string) => {
+      const hash = captureEntry(this.store, file)?.hash;
+      if (hash !== undefined) kept[file] = hash;
+    };
     const putBackOrNote = (file: string, entry: Entry | undefined) => {
       changed.add(file);
+      keepCopy(file);
       if (!putBack(this.store, file, entry)) unrestorable.add(file);
     };
     if (mark.control && this.scope.git) for (const file of changedControl(this.store, this.scope.git, mark.control)) putBackOrNote(file, mark.control.get(file));
-    if (this.results && this.results.check(mark.results) !== 'unchanged') changed.add(this.results.file);
+    if (this.results?.moved(mark.results)) {
+      // A copy of the log as the proposal left it (forged rows and all) before it is cut back.
+      const left = captureEntry(this.store, this.results.file)?.hash;
+      if (this.results.check(mark.results) !== 'unchanged') {
+        changed.add(this.results.file);
+        if (left !== undefined) kept[this.results.file] = left;
+      }
+    }
     const skip = (file: string) => unrestorable.has(file) || (file === this.target && !options.targetToo);
     const removed: string[] = [];
     for (let round = 1; ; round++) {
@@ -174,7 +192,10 @@ export class RepoGuard {
           putBackOrNote(file, known.get(file));
           known.set(file, captureEntry(this.store, file, known.get(file)));
         }
-        tracked.forEach((file) => changed.add(file));
+        tracked.forEach((file) => {
+          changed.add(file);
+          keepCopy(file);
+        });
         await this.scope.restoreTracked(tracked);
         // New files wait for the next scan: a restored .gitignore may show them to be the user's ignored files.
         continue;
@@ -185,7 +206,7 @@ export class RepoGuard {
       }
     }
     this.removeEmptyFolders(removed, mark.at);
-    return { changed: [...changed].sort(), unrestorable: [...unrestorable].sort() };
+    return { changed: [...changed].sort(), unrestorable: [...unrestorable].sort(), kept };
   }
 
   /**
@@ -216,9 +237,9 @@ export class RepoGuard {
   /**
    * After an interrupted trial: removes the new files (ones git does not ignore) that appeared after
    * both `reference` (a mark from before the trial began) and results.tsv's last row, such as loop.py's
-   * backup of the target; returns them. Files that earlier trials left stay, and so do the user's.
+   * backup of the target; returns them, and adds a copy of each to `kept`. Files that earlier trials left stay, and so do the user's.
    */
-  async removeCreatedSince(reference: GuardMark): Promise<string[]> {
+  async removeCreatedSince(reference: GuardMark, kept: Record<string, string> = {}): Promise<string[]> {
     const known = await this.knownFiles();
     const lastRow = this.results ? (lstatNs(this.results.file)?.mtimeNs ?? 0n) : 0n;
     const since = reference.at > lastRow ? reference.at : lastRow;
@@ -226,7 +247,13 @@ export class RepoGuard {
       .filter(([file, kind]) => kind === 'untracked' && file !== this.target && !this.isResults(file))
       .filter(([file]) => (this.appeared.get(file) ?? (known.has(file) ? -1n : changedAt(file))) >= since)
       .map(([file]) => file);
-    const removed = created.filter((file) => putBack(this.store, file, undefined));
+    const removed = created.filter((file) => {
+      // Kept before it goes, as every file the guard undoes (`kept` by path).
+      const hash = captureEntry(this.store, file)?.hash;
+      if (!putBack(this.store, file, undefined)) return false;
+      if (hash !== undefined) kept[file] = hash;
+      return true;
+    });
     for (const file of removed) known.delete(file);
     this.removeEmptyFolders(removed, since);
     return removed.sort();
@@ -254,6 +281,30 @@ export class RepoGuard {
     this.results?.dispose();
     rmSync(this.clock, { force: true });
   }
+}
+
+/**
+ * One line a path the guard undid, saying where what the proposal left there is kept:
+ * `undid README.md; the proposal's copy: .autoexp/snapshots/<sha256>` (relative to the guarded root
+ * when the store is inside it). A path with no copy was removed by the proposal, is a folder, or was
+ * over the snapshot limit.
+ */
+export function undoneLine(file: string, hash: string | undefined, root: string, store: SnapshotStore): string {
+  const name = path.relative(root, file) || file;
+  if (hash === undefined) return `undid ${name}; no copy (removed by the proposal, a folder, or over ${MAX_SNAPSHOT_BYTES / (1024 * 1024)} MB)`;
+  return `undid ${name}; the proposal's copy: ${keptCopyPath(hash, root, store)}`;
+}
+
+/** Where a kept copy is, relative to the guarded root when inside it. */
+export function keptCopyPath(hash: string, root: string, store: SnapshotStore): string {
+  const copy = store.path(hash);
+  const shown = path.relative(root, copy);
+  return shown.startsWith('..') || path.isAbsolute(shown) ? copy : shown;
+}
+
+/** undoneLine() for each path a check changed. */
+export function describeUndone(report: GuardReport, root: string, store: SnapshotStore): string[] {
+  return report.changed.map((file) => undoneLine(file, report.kept[file], root, store));
 }
 
 /** `proposal touched a, b and c; all put back`: every path, relative to the guarded root. */
