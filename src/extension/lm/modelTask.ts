@@ -5,6 +5,7 @@
  * the engine restores the target before the session ends.
  */
 import * as vscode from 'vscode';
+import { EXIT_CANCELLED } from '../../core/run/exitCodes';
 import type { AutopilotSettings } from '../autopilotPlan';
 import { chooseLanguageModel, toChatModel } from './languageModel';
 import { runModelSession } from './modelSession';
@@ -82,8 +83,9 @@ export function modelExecution(o: ModelTaskOptions): vscode.CustomExecution {
     const model = o.source.model ?? (await chooseLanguageModel(o.source.state));
     return new ModelSessionTerminal(o.packDir, async (signal, write) => {
       if (!model) {
+        // The quick pick dismissed: the user's choice, reported as a stop before anything ran.
         write('autoexp: no language model was chosen, so Autopilot did not start.\r\n');
-        return 1;
+        return EXIT_CANCELLED;
       }
       return runModelSession({ pack: o.packDir, python: o.python, model: toChatModel(model), settings: o.settings, timeoutSeconds: o.timeoutSeconds, inlineDiffs: o.inlineDiffs, signal, write });
     });
