@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { agentProblem, agentText, consentKey, needsConsent, type AutopilotSettings } from './autopilotPlan';
+import { languageModels } from './lm/languageModel';
 
 const openSetting = (id: string) => vscode.commands.executeCommand('workbench.action.openSettings', id);
 
@@ -30,15 +31,6 @@ export async function confirmWorkspaceCommand(state: vscode.Memento, settings: A
   return true;
 }
 
-/** The language-model agent needs a model; code-server and VS Code without a chat extension have none. */
-async function languageModels(): Promise<readonly vscode.LanguageModelChat[]> {
-  try {
-    return (await vscode.lm?.selectChatModels()) ?? [];
-  } catch {
-    return [];
-  }
-}
-
 async function offerCommandAgents(message: string): Promise<void> {
   const choose = 'Choose an Agent';
   const command = 'Set Agent Command';
@@ -50,12 +42,11 @@ async function offerCommandAgents(message: string): Promise<void> {
 /** Whether the configured agent can run; says why not, with a way to fix it, when it cannot. */
 export async function agentReady(settings: AutopilotSettings): Promise<boolean> {
   if (settings.agent === 'vscode-lm') {
-    const models = await languageModels();
-    const message =
-      models.length === 0
-        ? 'Autoexp: no language model is available in this VS Code, so Autopilot cannot use the "vscode-lm" agent. Choose a command agent instead: claude, codex, aider, opencode, or your own command.'
-        : `Autoexp: Autopilot cannot drive VS Code's language models (${models.map((m) => m.name).join(', ')}) yet. Choose a command agent instead: claude, codex, aider, opencode, or your own command.`;
-    await offerCommandAgents(message);
+    // The language-model agent needs a model; code-server and VS Code without a chat extension have none.
+    if ((await languageModels()).length > 0) return true;
+    await offerCommandAgents(
+      'Autoexp: no language model is available in this VS Code, so Autopilot cannot use the "vscode-lm" agent. Choose a command agent instead: claude, codex, aider, opencode, or your own command.',
+    );
     return false;
   }
   const problem = agentProblem(settings);

@@ -3,6 +3,7 @@
  * arguments, whether the agent is usable as configured, and whether to ask before running a command
  * that a workspace's own settings chose. No `vscode` import, so it is unit-tested without VS Code.
  */
+import { DEFAULT_BUDGETS, type Budgets } from '../core/autopilot/budget';
 import { quoteShellWords } from '../core/autopilot/shellWords';
 
 export const AUTOPILOT_AGENTS = ['claude', 'codex', 'aider', 'opencode', 'command', 'vscode-lm'] as const;
@@ -26,6 +27,11 @@ export function autopilotCliArgs(s: AutopilotSettings): string[] {
   const budgets = ['--max-trials', String(s.maxTrials), '--max-minutes', String(s.maxMinutes), '--max-errors', String(s.maxErrors)];
   if (s.maxCostUsd !== undefined) budgets.push('--max-cost', String(s.maxCostUsd));
   return [...agent, ...budgets];
+}
+
+/** The session's budgets from the settings, for the language-model agent that runs without the CLI; patience as the CLI's default. */
+export function autopilotBudgets(s: AutopilotSettings): Budgets {
+  return { maxTrials: s.maxTrials, maxMinutes: s.maxMinutes, maxErrors: s.maxErrors, patience: DEFAULT_BUDGETS.patience, ...(s.maxCostUsd !== undefined ? { maxCostUsd: s.maxCostUsd } : {}) };
 }
 
 /** Why the agent cannot run as configured, in words for the user; undefined when it can. */

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { parseModelReply, proposeWithModel, type ChatModel } from '../../src/core/autopilot/modelAgent';
+import { modelAgent, ModelRefusedError, parseModelReply, proposeWithModel, type ChatModel } from '../../src/core/autopilot/modelAgent';
+import type { AgentCall } from '../../src/core/autopilot/commandAgent';
 import { tempDir } from './helpers';
 
 /** Replies with a fixed text in small chunks, counts a token per 4 characters, as a stand-in for a real model. */
@@ -56,6 +57,51 @@ describe('proposeWithModel', () => {
     assert.deepEqual([none.ok, none.failure], [false, 'fake/model-1 replied without a fenced code block holding the new target']);
     const broken = await proposeWithModel(fakeModel('', 'quota exceeded'), 'p', target);
     assert.deepEqual([broken.ok, broken.failure], [false, 'fake/model-1: quota exceeded']);
+    assert.equal(readFileSync(target, 'utf8'), 'old\n');
+  });
+});
+
+describe('modelAgent: the chat model as the session\'s agent', () => {
+  const call = (target: string, extra: Partial<AgentCall> = {}): AgentCall => ({ trial: 1, prompt: 'p', promptFile: '/nowhere', root: path.dirname(target), pack: path.dirname(target), target, timeoutMs: 60_000, ...extra });
+
+  test('writes the candidate, reports its tokens, streams the reply as output', async () => {
+    const target = path.join(tempDir(), 'candidate.py');
+    writeFileSync(target, 'old\n');
+    const out: string[] = [];
+    const outcome = await modelAgent(fakeModel(REPLY)).propose(call(target, { onOutput: (c) => out.push(c) }));
+    assert.equal(outcome.failure, undefined);
+    assert.equal(outcome.report.description, 'reverse with split');
+    assert.ok((outcome.report.tokens ?? 0) > 0);
+    assert.equal(out.join(''), REPLY);
+    assert.match(readFileSync(target, 'utf8'), /reversed\(s\.split\(\)\)/);
+  });
+
+  test('a refused model ends the session (throws); a reply past the agent time limit is the trial\'s error', async () => {
+    const target = path.join(tempDir(), 'candidate.py');
+    writeFileSync(target, 'old\n');
+    const refusing: ChatModel = {
+      name: 'fake/model-1',
+      async *reply() {
+        throw new ModelRefusedError('fake/model-1: no access');
+      },
+      countTokens: async () => 0,
+    };
+    await assert.rejects(modelAgent(refusing).propose(call(target)), /^ModelRefusedError|no access/);
+    const slow: ChatModel = {
+      name: 'fake/slow',
+      async *reply(_message, signal) {
+        yield 'thinking';
+        await new Promise<void>((resolve) => signal?.addEventListener('abort', () => resolve(), { once: true }));
+      },
+      countTokens: async () => 1,
+    };
+    const outcome = await modelAgent(slow).propose(call(target, { timeoutMs: 50 }));
+    assert.equal(outcome.failure, 'fake/slow did not finish within 0 s');
+    assert.equal(outcome.cancelled, undefined);
+    const stopped = new AbortController();
+    setTimeout(() => stopped.abort(), 20);
+    const cancelled = await modelAgent(slow).propose(call(target, { signal: stopped.signal }));
+    assert.deepEqual([cancelled.cancelled, cancelled.failure], [true, 'cancelled']);
     assert.equal(readFileSync(target, 'utf8'), 'old\n');
   });
 });

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { splitShellWords } from '../../src/core/autopilot/shellWords';
-import { agentProblem, agentText, autopilotCliArgs, consentKey, needsConsent, taskDetail, type AutopilotSettings } from '../../src/extension/autopilotPlan';
+import { agentProblem, agentText, autopilotBudgets, autopilotCliArgs, consentKey, needsConsent, taskDetail, type AutopilotSettings } from '../../src/extension/autopilotPlan';
 
 const base: AutopilotSettings = { agent: 'claude', command: [], commandFromWorkspace: false, maxTrials: 20, maxMinutes: 120, maxErrors: 5 };
 
@@ -18,6 +18,11 @@ describe('autopilot settings to `autoexp autopilot` arguments', () => {
     assert.equal(args[0], '--agent-command');
     assert.equal(args[1], `python3 '/tmp/my agents/agent.py' 'it'"'"'s' '--flag=a;b' '$HOME'`);
     assert.deepEqual(splitShellWords(args[1]), { ok: true, words: command });
+  });
+
+  test('the vscode-lm session\'s budgets: the settings, and the CLI\'s default patience', () => {
+    assert.deepEqual(autopilotBudgets({ ...base, agent: 'vscode-lm', maxTrials: 7, maxMinutes: 30, maxErrors: 2 }), { maxTrials: 7, maxMinutes: 30, maxErrors: 2, patience: 5 });
+    assert.deepEqual(autopilotBudgets({ ...base, agent: 'vscode-lm', maxCostUsd: 0.25 }), { maxTrials: 20, maxMinutes: 120, maxErrors: 5, patience: 5, maxCostUsd: 0.25 });
   });
 
   test('vscode-lm never becomes a CLI argument', () => {

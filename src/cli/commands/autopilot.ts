@@ -6,13 +6,12 @@ import { DEFAULT_BUDGETS, type Budgets } from '../../core/autopilot/budget';
 import { commandAgent, type Agent } from '../../core/autopilot/commandAgent';
 import { PRESET_NAMES, type PresetName } from '../../core/autopilot/presets';
 import { runAutopilot } from '../../core/autopilot/session';
-import { EXIT_CANCELLED } from '../../core/run/exitCodes';
+import { sessionExitCode, sessionTerminal } from '../../core/autopilot/sessionOutput';
 import { splitShellWords } from '../../core/autopilot/shellWords';
 import { parse, onePositional, timeoutMs } from '../args';
 import { NATIVE_FLAG_OPTIONS, parseKeepFlags } from '../keepFlags';
 import type { CliIO } from '../io';
 import { packFolder } from '../packArg';
-import { seeAllCommand } from './diff';
 
 function count(flag: string, value: string | undefined, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
@@ -71,6 +70,7 @@ export async function autopilotCommand(args: string[], io: CliIO): Promise<numbe
   const pack = await packFolder(io.cwd, onePositional('autopilot', positionals, 'PACK'));
   const python = values.python ? { command: values.python } : await resolvePython();
   const write = io.write ?? ((chunk: string) => io.out(chunk.replace(/\n$/, '')));
+  const terminal = sessionTerminal({ out: io.out, write, color: io.color ?? false, pack: onePositional('autopilot', positionals, 'PACK'), noDiff: values['no-diff'] });
   const summary = await runAutopilot({
     pack,
     python: python.command,
@@ -81,15 +81,9 @@ export async function autopilotCommand(args: string[], io: CliIO): Promise<numbe
     agentTimeoutMs: agentLimit,
     resume: values.resume,
     signal: io.signal,
-    inlineDiffs: values['no-diff'] || values.json ? undefined : { color: io.color ?? false, seeAll: seeAllCommand(onePositional('autopilot', positionals, 'PACK')) },
-    reporter: {
-      line: values.json ? (text) => io.err(text) : (text) => io.out(text),
-      output: values.json ? () => undefined : write,
-      log: () => undefined,
-    },
+    // --json: stdout holds the summary alone, so the lines go to stderr and neither output nor diffs are shown.
+    ...(values.json ? { reporter: { line: (text: string) => io.err(text), output: () => undefined, log: () => undefined } } : terminal),
   });
   if (values.json) io.out(JSON.stringify(summary));
-  // A session that ran out of budget or patience did what it was asked; errors in a row did not.
-  if (summary.stoppedOn === 'cancelled') return EXIT_CANCELLED;
-  return summary.stoppedOn === 'budget' || summary.stoppedOn === 'patience' ? 0 : 1;
+  return sessionExitCode(summary);
 }

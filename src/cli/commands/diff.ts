@@ -18,11 +18,7 @@ import type { CliIO } from '../io';
 import { packFolder } from '../packArg';
 import { isMissing } from '../../core/fsErrors';
 
-/** `autoexp diff PACK` as a user can paste it back into a shell. */
-export function seeAllCommand(pack: string): string {
-  const quoted = /^[\w@%+=:,./-]+$/.test(pack) ? pack : `'${pack.replace(/'/g, `'\\''`)}'`;
-  return `autoexp diff ${quoted}`;
-}
+export { seeAllCommand } from '../../core/diff/inlineDiff';
 
 function snapshot(store: SnapshotStore, hash: string, what: string): Buffer {
   try {

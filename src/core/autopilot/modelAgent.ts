@@ -5,7 +5,9 @@
  * a fake model.
  */
 import { writeFileSync } from 'node:fs';
+import { UserError } from '../errors';
 import { readAgentReport, type AgentReport } from './agentReport';
+import type { Agent } from './commandAgent';
 
 export interface ChatModel {
   /** Shown in the terminal and the journal, e.g. `copilot/gpt-4o`. */
@@ -14,6 +16,13 @@ export interface ChatModel {
   reply(message: string, signal?: AbortSignal): AsyncIterable<string>;
   countTokens(text: string): Promise<number>;
 }
+
+/**
+ * A model that cannot answer at all (the user declined access, the model is blocked or gone): thrown by
+ * a ChatModel's `reply`, it ends the session with its one-line message instead of making every trial an
+ * error. Any other error is one trial's error. Its name stays `UserError`: shells print it as one line.
+ */
+export class ModelRefusedError extends UserError {}
 
 /** Appended to the prompt: a model cannot edit files, so it returns the file. */
 export const MODEL_REPLY_FORMAT = [
@@ -64,6 +73,7 @@ export async function proposeWithModel(model: ChatModel, prompt: string, target:
       onChunk?.(chunk);
     }
   } catch (err) {
+    if (err instanceof ModelRefusedError) throw err;
     return { ok: false, failure: `${model.name}: ${(err as Error).message ?? err}`, report: {}, reply };
   }
   const parsed = parseModelReply(reply);
@@ -72,4 +82,32 @@ export async function proposeWithModel(model: ChatModel, prompt: string, target:
   if (parsed.text === undefined) return { ok: false, failure: `${model.name} replied without a fenced code block holding the new target`, report, reply };
   writeFileSync(target, parsed.text);
   return { ok: true, report, reply };
+}
+
+/**
+ * The chat model as the session's agent: each trial asks it once and writes its text into the sandbox's
+ * target. The reply streams to the terminal as a command agent's output does; a stop while it streams
+ * cancels the request and makes the trial a cancelled one.
+ */
+export function modelAgent(model: ChatModel): Agent {
+  return {
+    label: model.name,
+    async propose(call) {
+      // The agent's time limit holds for a model too: a reply that never ends is one trial's error.
+      const timeout = new AbortController();
+      const timer = call.timeoutMs > 0 ? setTimeout(() => timeout.abort(), call.timeoutMs) : undefined;
+      const signal = call.signal ? AbortSignal.any([call.signal, timeout.signal]) : timeout.signal;
+      let trial: ModelTrial;
+      try {
+        trial = await proposeWithModel(model, call.prompt, call.target, signal, call.onOutput);
+      } finally {
+        clearTimeout(timer);
+      }
+      const tail = trial.reply.trim().split(/\r?\n/).slice(-5).join('\n');
+      if (trial.reply && !trial.reply.endsWith('\n')) call.onOutput?.('\n');
+      if (call.signal?.aborted) return { cancelled: true, failure: 'cancelled', report: trial.report, tail };
+      if (timeout.signal.aborted) return { failure: `${model.name} did not finish within ${Math.round(call.timeoutMs / 1000)} s`, report: trial.report, tail };
+      return { failure: trial.failure, report: trial.report, tail };
+    },
+  };
 }

@@ -14,6 +14,12 @@ export const HUGE_CHANGE = 1000;
 
 const INDENT = '  ';
 
+/** `autoexp diff PACK` as a user can paste it back into a shell: what a trial's cut diff points to. */
+export function seeAllCommand(pack: string): string {
+  const quoted = /^[\w@%+=:,./-]+$/.test(pack) ? pack : `'${pack.replace(/'/g, `'\\''`)}'`;
+  return `autoexp diff ${quoted}`;
+}
+
 export interface InlineDiffOptions {
   color: boolean;
   /** The command that prints a trial's whole diff, its number appended: `autoexp diff atris/experiments/x`. */

@@ -1,13 +1,16 @@
 /**
  * "Start Autopilot" and "Stop Autopilot". A session is an `autoexp autopilot` task in the terminal,
  * the same bundled CLI and native engine as `autoexp run`, so the terminal, the journal, the stop
- * (SIGTERM: the engine restores the target) and the crash recovery are those of any run.
+ * (SIGTERM: the engine restores the target) and the crash recovery are those of any run. The
+ * `vscode-lm` agent's session runs the same core loop in the extension host instead, in a
+ * Pseudoterminal task (../lm/modelTask.ts), since its model lives there.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PackRef } from '../../core/discovery';
 import { agentReady, confirmWorkspaceCommand } from '../autopilotGate';
 import { Config } from '../config';
+import { chooseLanguageModel } from '../lm/languageModel';
 import type { PackIndex } from '../packIndex';
 import { pickPack } from '../packPicker';
 import { buildTask, definitionFor } from '../runs/loopTask';
@@ -33,8 +36,11 @@ async function startAutopilot(pack: PackRef, tracker: RunTracker, state: vscode.
   const settings = Config.autopilot(vscode.Uri.file(pack.dir));
   if (!(await agentReady(settings))) return undefined;
   if (!(await confirmWorkspaceCommand(state, settings))) return undefined;
+  // The language-model agent: the model is chosen (or the one chosen before taken) before anything starts.
+  const model = settings.agent === 'vscode-lm' ? await chooseLanguageModel(state) : undefined;
+  if (settings.agent === 'vscode-lm' && !model) return undefined;
   const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(pack.dir));
-  const task = await buildTask(definitionFor(pack, folder, undefined, true), folder ?? vscode.TaskScope.Workspace, cliPath);
+  const task = await buildTask(definitionFor(pack, folder, undefined, true), folder ?? vscode.TaskScope.Workspace, cliPath, undefined, { state, model });
   return vscode.tasks.executeTask(task);
 }
 

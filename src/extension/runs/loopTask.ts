@@ -13,6 +13,7 @@ import { listProposals } from '../../core/proposals';
 import { chooseEngine } from '../../core/run/engineChoice';
 import { autopilotCliArgs, taskDetail } from '../autopilotPlan';
 import { agentReady, confirmWorkspaceCommand } from '../autopilotGate';
+import { modelExecution, type ModelSource } from '../lm/modelTask';
 
 export const TASK_TYPE = 'autoexp';
 
@@ -48,8 +49,11 @@ export function autopilotTaskName(slug: string): string {
   return `Autopilot: ${slug}`;
 }
 
-/** A runnable task for a definition, with the interpreter and settings of the moment. */
-export async function buildTask(definition: LoopTaskDefinition, scope: vscode.WorkspaceFolder | vscode.TaskScope, cliPath: string, proposals?: string[]): Promise<vscode.Task> {
+/**
+ * A runnable task for a definition, with the interpreter and settings of the moment. An Autopilot with
+ * the `vscode-lm` agent runs in the extension host instead of the CLI: `model` says where its model comes from.
+ */
+export async function buildTask(definition: LoopTaskDefinition, scope: vscode.WorkspaceFolder | vscode.TaskScope, cliPath: string, proposals?: string[], model?: ModelSource): Promise<vscode.Task> {
   const packDir = packDirOf(definition, scope);
   const uri = vscode.Uri.file(packDir);
   const python = await pythonFor(uri);
@@ -58,7 +62,11 @@ export async function buildTask(definition: LoopTaskDefinition, scope: vscode.Wo
   const slug = path.basename(packDir);
   if (definition.autopilot) {
     const settings = Config.autopilot(uri);
-    const execution = new vscode.ProcessExecution(process.execPath, [cliPath, 'autopilot', packDir, ...autopilotCliArgs(settings), ...common], { cwd: packDir, env: { ELECTRON_RUN_AS_NODE: '1' } });
+    if (settings.agent === 'vscode-lm' && !model) throw new Error('an Autopilot task with the vscode-lm agent is built with its model source');
+    const execution =
+      settings.agent === 'vscode-lm'
+        ? modelExecution({ packDir, python: python.command, settings, timeoutSeconds: seconds, inlineDiffs: Config.inlineDiffs(uri), source: model! })
+        : new vscode.ProcessExecution(process.execPath, [cliPath, 'autopilot', packDir, ...autopilotCliArgs(settings), ...common], { cwd: packDir, env: { ELECTRON_RUN_AS_NODE: '1' } });
     const task = new vscode.Task(definition, scope, autopilotTaskName(slug), 'Autoexp', execution, []);
     task.presentationOptions = PRESENTATION;
     task.detail = taskDetail(settings);
@@ -112,6 +120,6 @@ export class LoopTaskProvider implements vscode.TaskProvider {
       const settings = Config.autopilot(vscode.Uri.file(packDirOf(task.definition, scope)));
       if (!(await agentReady(settings)) || !(await confirmWorkspaceCommand(this.state, settings))) return undefined;
     }
-    return buildTask(task.definition, scope, this.cliPath);
+    return buildTask(task.definition, scope, this.cliPath, undefined, { state: this.state });
   }
 }

@@ -15,7 +15,11 @@ import { autopilotProgress, autopilotStatusLabel, autopilotStatusText } from '..
 import { scoreText as score } from '../../core/scoreText';
 import { countsText, statusCounts } from '../../core/summary';
 import type { ExperimentsTree } from '../experimentsTree';
-import { isLoopTask, packDirOf } from './loopTask';
+import { isLoopTask, packDirOf, type LoopTaskDefinition } from './loopTask';
+import { modelSessionExitCode } from '../lm/modelTask';
+
+/** A task of ours that runs in the extension host rather than in a process. */
+const isCustom = (execution: vscode.TaskExecution) => isLoopTask(execution.task) && execution.task.execution instanceof vscode.CustomExecution;
 
 const POLL_MS = 400;
 
@@ -60,6 +64,9 @@ export class RunTracker implements vscode.Disposable {
     this.disposables.push(
       vscode.tasks.onDidStartTaskProcess((e) => this.started(e.execution)),
       vscode.tasks.onDidEndTaskProcess((e) => this.ended(e.execution, e.exitCode)),
+      // The language-model Autopilot runs in the extension host (a CustomExecution): no process to start or end.
+      vscode.tasks.onDidStartTask((e) => isCustom(e.execution) && this.started(e.execution)),
+      vscode.tasks.onDidEndTask((e) => isCustom(e.execution) && this.ended(e.execution, modelSessionExitCode(packDirOf(e.execution.task.definition as LoopTaskDefinition, e.execution.task.scope)))),
     );
     // A window reloaded during a run picks the run up again.
     for (const execution of vscode.tasks.taskExecutions) this.started(execution, true);
@@ -112,7 +119,7 @@ export class RunTracker implements vscode.Disposable {
   /** `resumed`: a run already going when this window started, so its run is in the journal already. */
   private started(execution: vscode.TaskExecution, resumed = false): void {
     const task = execution.task;
-    if (!isLoopTask(task) || !(task.execution instanceof vscode.ProcessExecution)) return;
+    if (!isLoopTask(task) || !(task.execution instanceof vscode.ProcessExecution || task.execution instanceof vscode.CustomExecution)) return;
     const packDir = packDirOf(task.definition, task.scope);
     if (this.active.has(packDir)) return;
     const slug = path.basename(packDir);
