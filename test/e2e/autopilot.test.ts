@@ -9,31 +9,18 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchBrowser } from './harness/browser';
+import { describe, test } from 'node:test';
+import { packagedWindows } from './harness/packaged';
 import { REPO_ROOT } from './harness/paths';
-import { useWindow, type WindowOptions } from './harness/window';
 import { RunTerminal } from './pages/trialViews';
 
-const { version } = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
-const VSIX = path.join(REPO_ROOT, `autoexp-${version}.vsix`);
 const SMOKE = 'atris/experiments/smoke-keep-revert';
 const AGENT = path.join(REPO_ROOT, 'test', 'fixtures', 'agents', 'scripted_agent.py');
 /** Trial 1 reverted, 2 kept, 3 reverted at a reported cost of $0.10, 4 thinks until it is stopped. */
 const PLAN = 'bad,good,costly,hang';
 const FIXED = 'def count_words(text):\n    return len(text.split())\n';
 
-let browser: Browser;
-let closeBrowser: () => Promise<void>;
-
-before(async () => {
-  assert.ok(existsSync(VSIX), `${VSIX} exists (npm run package)`);
-  ({ browser, close: closeBrowser } = await launchBrowser());
-});
-after(async () => closeBrowser?.());
-
-const window = (options: Omit<WindowOptions, 'vsix' | 'browser'> = {}) => useWindow({ vsix: VSIX, browser: () => browser, ...options });
+const { window } = packagedWindows();
 
 /** The workspace's own .vscode/settings.json: what a cloned repository can choose. */
 function workspaceSettings(workspace: string, settings: Record<string, unknown>): void {

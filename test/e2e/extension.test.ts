@@ -8,38 +8,26 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, newPage, saveArtifacts } from './harness/browser';
+import { after, describe, test } from 'node:test';
+import { newPage, saveArtifacts } from './harness/browser';
 import type { Profile } from './harness/codeServer';
 import { autoexpErrors, profileLogs } from './harness/logs';
+import { packagedWindows, VERSION } from './harness/packaged';
 import { REPO_ROOT } from './harness/paths';
-import { useWindow, type WindowOptions } from './harness/window';
 import { DiffEditor, TerminalPanel } from './pages/workbench';
 
-const { version } = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
-const VSIX = path.join(REPO_ROOT, `autoexp-${version}.vsix`);
 const TEST_PACKS = ['Bad_Slug', 'bloated-program', 'huge-results', 'long-log', 'missing-measure', 'outside-target', 'smoke-keep-revert'];
 const SMOKE = 'atris/experiments/smoke-keep-revert';
 
-let browser: Browser;
-let closeBrowser: () => Promise<void>;
-
-before(async () => {
-  assert.ok(existsSync(VSIX), `${VSIX} exists (npm run package)`);
-  ({ browser, close: closeBrowser } = await launchBrowser());
-});
-after(async () => closeBrowser?.());
-
-const window = (options: Omit<WindowOptions, 'vsix' | 'browser'> = {}) => useWindow({ vsix: VSIX, browser: () => browser, ...options });
-const installedFile = (profile: Profile, ...parts: string[]) => path.join(profile.extensionsDir, `autoexp.autoexp-${version}`, ...parts);
+const { window, browser } = packagedWindows();
+const installedFile = (profile: Profile, ...parts: string[]) => path.join(profile.extensionsDir, `autoexp.autoexp-${VERSION}`, ...parts);
 
 describe('the test packs as checked in', () => {
   const vs = window();
 
   test('the .vsix installs', () => {
     assert.match(vs.installOutput, /Extension 'autoexp-0\.1\.0\.vsix' was successfully installed/);
-    assert.ok(readdirSync(vs.profile.extensionsDir).includes(`autoexp.autoexp-${version}`));
+    assert.ok(readdirSync(vs.profile.extensionsDir).includes(`autoexp.autoexp-${VERSION}`));
   });
 
   test('the Experiments container lists every test pack with its first sentence', async () => {
@@ -119,7 +107,7 @@ describe('the extension host', () => {
   after(() => rmSync(path.dirname(apiResults), { recursive: true, force: true }));
 
   test('activation, commands, diagnostics and tasks through the vscode API', async () => {
-    const hostPage = await newPage(browser);
+    const hostPage = await newPage(browser());
     try {
       const exit = new Promise<number>((resolve) => void hostPage.exposeFunction('codeAutomationExit', (code: number) => resolve(code)));
       const remote = (p: string) => `vscode-remote://${new URL(vs.server.url).host}${p}`;
