@@ -74,7 +74,8 @@ exports.run = async function run() {
   await check('every command of the extension is registered', async () => {
     const all = await vscode.commands.getCommands(true);
     const contributed = vscode.extensions.getExtension('autoexp.autoexp').packageJSON.contributes.commands.map((c) => c.command);
-    assert.equal(contributed.length, 17);
+    assert.equal(contributed.length, 19);
+    assert.ok(contributed.includes('autoexp.startAutopilot') && contributed.includes('autoexp.stopAutopilot'), 'Start and Stop Autopilot are among them');
     for (const id of contributed) assert.ok(all.includes(id), id);
   });
 
