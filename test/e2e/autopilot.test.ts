@@ -6,11 +6,11 @@
  * The "vscode-lm" agent in code-server, which has no language model, says so and offers the others.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { packagedWindows } from './harness/packaged';
+import { commandLineRunning } from './harness/processes';
 import { REPO_ROOT } from './harness/paths';
 import { RunTerminal } from './pages/trialViews';
 
@@ -90,6 +90,7 @@ describe('Start Autopilot with a command agent from the workspace settings', () 
       // Monaco writes spaces as no-break spaces; \s matches them.
       await page.locator('.editor-group-container.active .view-lines').getByText(/^-\strial\s2:\strial\s2:\sgood\s\(\+0\.8\)/).waitFor();
 
+      assert.equal(commandLineRunning(AGENT), true, 'trial 4\'s agent is thinking before the stop');
       await workbench.runCommand('Autoexp: Stop Autopilot');
       await page.getByText(/Autoexp: smoke-keep-revert was stopped/).first().waitFor({ timeout: 15_000 });
       await status.waitFor({ state: 'detached' });
@@ -105,7 +106,7 @@ describe('Start Autopilot with a command agent from the workspace settings', () 
         ],
       );
       assert.equal(readFileSync(path.join(workspace, SMOKE, 'candidate.py'), 'utf8'), FIXED);
-      assert.equal(spawnSync('pgrep', ['-f', 'scripted_agent\\.py']).status, 1, 'no agent process is left');
+      assert.equal(commandLineRunning(AGENT), false, 'no agent process is left');
     });
   });
 

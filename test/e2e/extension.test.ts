@@ -12,6 +12,7 @@ import { after, describe, test } from 'node:test';
 import { newPage, saveArtifacts } from './harness/browser';
 import type { Profile } from './harness/codeServer';
 import { autoexpErrors, profileLogs } from './harness/logs';
+import { commandLineRunning } from './harness/processes';
 import { packagedWindows, VERSION } from './harness/packaged';
 import { REPO_ROOT } from './harness/paths';
 import { DiffEditor, TerminalPanel } from './pages/workbench';
@@ -325,11 +326,13 @@ describe('Stop Run', () => {
       await workbench.quickInput('slow', /slow_patch\.py/);
       await editor.lines.getByText('half-written').waitFor({ timeout: 60_000 });
       await page.getByRole('button', { name: 'Autoexp run: smoke-keep-revert, 0 of 1 trials done' }).waitFor({ timeout: 10_000 });
+      // The proposal runs from a copy in its shim's folder, in the pack's folder of this workspace.
+      const proposalRunning = () => commandLineRunning('slow_patch.py', path.join(vs.workspace, SMOKE));
+      assert.equal(proposalRunning(), true, 'the proposal is running before the stop');
       await workbench.runCommand('Autoexp: Stop Run');
       await page.getByText(/Autoexp: smoke-keep-revert was stopped/).first().waitFor({ timeout: 15_000 });
       assert.equal(readFileSync(target, 'utf8'), before);
-      // The proposal runs inside its shim, whose command line names it too.
-      assert.equal(spawnSync('pgrep', ['-f', 'slow_patch\\.py']).status, 1, 'no process of the run is left');
+      assert.equal(proposalRunning(), false, 'no process of the run is left');
     });
   });
 });

@@ -2,7 +2,9 @@
  * Every process the suite starts is registered here and killed as a whole group on success,
  * failure, Ctrl+C or an uncaught error, so nothing outlives the run.
  */
-import type { ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { readlinkSync } from 'node:fs';
+import * as path from 'node:path';
 
 const groups = new Set<ChildProcess>();
 const closers = new Set<() => Promise<void>>();
@@ -50,5 +52,24 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       killAll();
       process.exit(130);
     });
+  });
+}
+
+/**
+ * Whether a process whose command line holds this exact text is running, and, given a folder, runs
+ * in it (its working directory there). Both keep another suite on the same machine from counting.
+ */
+export function commandLineRunning(text: string, inFolder?: string): boolean {
+  const pattern = text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pids = (spawnSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean);
+  return pids.some((pid) => {
+    if (inFolder === undefined) return true;
+    let cwd: string;
+    try {
+      cwd = readlinkSync(`/proc/${pid}/cwd`);
+    } catch {
+      return false; // it ended meanwhile
+    }
+    return cwd === inFolder || cwd.startsWith(inFolder + path.sep);
   });
 }
