@@ -102,8 +102,12 @@ describe('trials in the terminal and the chart, in a real VS Code', () => {
     await uiStep('terminal-trial-link', page, server, async () => {
       const terminal = new RunTerminal(page, SMOKE_RUN);
       await terminal.followLinkAtStart(terminal.row(/^TRIAL 2 REVERTED/), 'TRIAL 2');
-      await workbench.runCommandWithEnter('View: Toggle Maximized Panel');
-      await page.getByRole('tab', { name: /smoke-keep-revert · trial 2 · REVERTED 1\.00 → 0\.00/ }).waitFor();
+      // The diff opens behind the maximized panel, or restores it as it opens: once it is there, the
+      // panel's state is settled and says whether the editors need their room back.
+      const tab = page.getByRole('tab', { name: /smoke-keep-revert · trial 2 · REVERTED 1\.00 → 0\.00/ });
+      await tab.waitFor({ state: 'attached' });
+      await workbench.restorePanel();
+      await tab.waitFor();
       const diff = new DiffEditor(page);
       await diff.modified.getByText('return -1').waitFor();
       assert.match(await diff.originalText(), /return len\(text\.split\(\)\)/);

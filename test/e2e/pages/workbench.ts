@@ -106,6 +106,17 @@ export class Workbench {
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
   }
 
+  /**
+   * Gives the editors their room back if a maximized panel hides them. Opening an editor under a
+   * maximized panel may already have restored it, so the panel's title says which state it is in (its
+   * Restore or Maximize action, shown only on hover, but there) before the toggle is used.
+   */
+  async restorePanel(): Promise<void> {
+    const action = (name: string) => this.page.getByRole('checkbox', { name, includeHidden: true });
+    if ((await action('Restore Panel Size').count()) > 0) await this.runCommandWithEnter('View: Toggle Maximized Panel');
+    await action('Maximize Panel Size').waitFor({ state: 'attached' });
+  }
+
   /** The labels the command palette offers for a search, then closes it. */
   async paletteOffers(search: string): Promise<string[]> {
     await this.page.keyboard.press('F1');
