@@ -4,11 +4,12 @@
  * for. The agent here is in-process and writes the target at once, so only Autoexp's work is timed.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_BUDGETS } from '../src/core/autopilot/budget';
 import type { Agent } from '../src/core/autopilot/commandAgent';
 import { runAutopilot } from '../src/core/autopilot/session';
+import { recordGitStarts } from '../test/unit/gitStarts';
 
 const TRIALS = 20;
 
@@ -36,23 +37,10 @@ const inProcessAgent: Agent = {
   },
 };
 
-/** Puts a git that counts its starts first on PATH; returns how many so far, and a way to stop. */
-function countGitStarts(scratch: string): { count(): number; stop(): void } {
-  const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
-  const bin = path.join(scratch, 'counting-git');
-  mkdirSync(bin, { recursive: true });
-  const log = path.join(bin, 'starts.log');
-  writeFileSync(log, '');
-  writeFileSync(path.join(bin, 'git'), `#!/bin/sh\necho "$1" >> '${log}'\nexec '${realGit}' "$@"\n`, { mode: 0o755 });
-  const before = process.env.PATH;
-  process.env.PATH = `${bin}${path.delimiter}${before}`;
-  return { count: () => readFileSync(log, 'utf8').split('\n').filter(Boolean).length, stop: () => void (process.env.PATH = before) };
-}
-
 export async function autopilotFigures(scratch: string, figure: (name: string, value: number, unit: string, digits?: number) => void): Promise<void> {
   const pack = repoWithPack(path.join(scratch, 'autopilot-bench'));
   let children = 0;
-  const gitStarts = countGitStarts(scratch);
+  const gitStarts = recordGitStarts(path.join(scratch, 'counting-git'));
   const start = performance.now();
   await runAutopilot({
     pack,
@@ -66,5 +54,5 @@ export async function autopilotFigures(scratch: string, figure: (name: string, v
   gitStarts.stop();
   figure('autopilot_overhead_ms_per_trial', (elapsed - children) / TRIALS, 'ms', 1);
   // The start of a git process is most of that cost on a busy machine; this count does not depend on load.
-  figure('autopilot_git_processes_per_trial', gitStarts.count() / TRIALS, '', 2);
+  figure('autopilot_git_processes_per_trial', gitStarts.read().length / TRIALS, '', 2);
 }

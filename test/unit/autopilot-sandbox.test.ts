@@ -5,6 +5,7 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { createSandbox, readHeadCommit } from '../../src/core/autopilot/sandbox';
+import { recordGitStarts } from './gitStarts';
 import { packFiles, tempDir, writeTree } from './helpers';
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' });
@@ -21,27 +22,6 @@ function repo(): { root: string; pack: string; target: string } {
   git(root, '-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-q', '-m', 'init');
   const pack = path.join(root, 'atris', 'experiments', 'demo');
   return { root, pack, target: path.join(pack, 'candidate.txt') };
-}
-
-/** The git subcommands this process starts from now on, through a logging git put first on PATH. */
-function gitCalls(): { read(): string[]; stop(): void } {
-  const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
-  const bin = tempDir();
-  const log = path.join(bin, 'calls.log');
-  writeFileSync(log, '');
-  writeFileSync(path.join(bin, 'git'), `#!/bin/sh\necho "$1" >> '${log}'\nexec '${realGit}' "$@"\n`, { mode: 0o755 });
-  const before = process.env.PATH;
-  process.env.PATH = `${bin}${path.delimiter}${before}`;
-  return {
-    read() {
-      const calls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
-      writeFileSync(log, '');
-      return calls;
-    },
-    stop() {
-      process.env.PATH = before;
-    },
-  };
 }
 
 describe('createSandbox', () => {
@@ -108,7 +88,7 @@ describe('createSandbox', () => {
   test('refresh after a trial that touched only the pack and the target: both as the user has them, no reset needed', async () => {
     const { pack, target } = repo();
     const sandbox = await createSandbox(pack, target);
-    let calls: ReturnType<typeof gitCalls> | undefined;
+    let calls: ReturnType<typeof recordGitStarts> | undefined;
     try {
       // A put-back by reset would take the tracked, unchanged file back to HEAD; the copy keeps this.
       writeFileSync(path.join(sandbox.root, 'README.md'), 'left by us, not by an agent\n');
@@ -130,7 +110,7 @@ describe('createSandbox', () => {
       mkdirSync(path.join(sandbox.pack, 'build'));
       writeFileSync(path.join(sandbox.pack, 'build', 'cache.o'), 'x');
       assert.deepEqual(await sandbox.otherChanges(), []);
-      calls = gitCalls();
+      calls = recordGitStarts(tempDir());
       await sandbox.refresh();
       assert.deepEqual(calls.read(), ['status'], 'one git process: no reset, no clean');
       assert.equal(readFileSync(sandbox.target, 'utf8'), 'committed\n');
