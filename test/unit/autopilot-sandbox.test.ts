@@ -1,7 +1,7 @@
 /** The autopilot sandbox on real git repositories and plain folders. */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { createSandbox, readHeadCommit } from '../../src/core/autopilot/sandbox';
@@ -112,7 +112,7 @@ describe('createSandbox', () => {
       assert.deepEqual(await sandbox.otherChanges(), []);
       calls = recordGitStarts(tempDir());
       await sandbox.refresh();
-      assert.deepEqual(calls.read(), ['status'], 'one git process: no reset, no clean');
+      assert.deepEqual(calls.read(), [], 'no git process: no status, no reset, no clean');
       assert.equal(readFileSync(sandbox.target, 'utf8'), 'committed\n');
       assert.equal(existsSync(path.join(sandbox.pack, 'build')), false);
       assert.deepEqual(await sandbox.otherChanges(), []);
@@ -120,10 +120,45 @@ describe('createSandbox', () => {
       // Something that outlived the agent writes outside the pack after its changes were looked at.
       writeFileSync(path.join(sandbox.root, 'pkg', 'module.py'), 'written after the agent\n');
       await sandbox.refresh();
-      assert.deepEqual(calls.read(), ['status', 'reset', 'clean', 'status'], 'the copy showed it, so the full way');
+      assert.deepEqual(calls.read(), ['reset', 'clean'], 'the walk showed it, so the full way');
       assert.equal(readFileSync(path.join(sandbox.root, 'pkg', 'module.py'), 'utf8'), 'X = 1\n', 'the late write is gone');
     } finally {
       calls?.stop();
+      await sandbox.dispose();
+    }
+  });
+
+  test('changes are found by a walk of the tree: no git process when only the target changed, git only to leave out ignored files', async () => {
+    const { pack, target } = repo();
+    const sandbox = await createSandbox(pack, target);
+    const calls = recordGitStarts(tempDir());
+    try {
+      writeFileSync(sandbox.target, 'agent 1\n');
+      assert.deepEqual(await sandbox.otherChanges(), []);
+      assert.deepEqual(calls.read(), [], 'the common trial starts no git');
+      // A rewrite with the same bytes is still a write the agent was not to make; a removal and a rename too.
+      writeFileSync(path.join(sandbox.root, 'README.md'), '# product\n');
+      rmSync(path.join(sandbox.pack, 'program.md'));
+      renameSync(path.join(sandbox.root, 'pkg', 'module.py'), path.join(sandbox.root, 'pkg', 'moved.py'));
+      mkdirSync(path.join(sandbox.root, 'build', 'deep'), { recursive: true });
+      writeFileSync(path.join(sandbox.root, 'build', 'deep', 'ignored.o'), 'x');
+      mkdirSync(path.join(sandbox.root, 'empty-folder'));
+      assert.deepEqual(await sandbox.otherChanges(), ['README.md', 'atris/experiments/demo/program.md', 'pkg/module.py', 'pkg/moved.py']);
+      assert.deepEqual(calls.read(), ['check-ignore']);
+      await sandbox.refresh();
+      assert.deepEqual(calls.read(), ['reset', 'clean']);
+      assert.equal(existsSync(path.join(sandbox.root, 'empty-folder')), false);
+      assert.equal(readFileSync(path.join(sandbox.pack, 'program.md'), 'utf8'), readFileSync(path.join(pack, 'program.md'), 'utf8'));
+      assert.deepEqual(await sandbox.otherChanges(), []);
+      // An empty folder alone is not named (git would not show it), but the next agent does not get it.
+      mkdirSync(path.join(sandbox.root, 'empty-folder'));
+      assert.deepEqual(await sandbox.otherChanges(), []);
+      calls.read();
+      await sandbox.refresh();
+      assert.deepEqual(calls.read(), ['reset', 'clean']);
+      assert.equal(existsSync(path.join(sandbox.root, 'empty-folder')), false);
+    } finally {
+      calls.stop();
       await sandbox.dispose();
     }
   });

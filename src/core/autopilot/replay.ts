@@ -19,9 +19,20 @@ export function shortSlug(description: string | undefined, max = 40): string {
   return slug || 'candidate';
 }
 
+export interface ReplayNote {
+  session: string;
+  trial: number;
+  description?: string;
+}
+
+/** The one line the replay prints, which becomes the trial's description in results.tsv. */
+export function replayDescription(note: ReplayNote): string {
+  return note.description?.replace(/[\r\n\t]+/g, ' ').trim() || `autopilot trial ${note.trial}`;
+}
+
 /** The Python source that writes these exact bytes into the target and prints the description. */
-export function replayScript(content: Uint8Array, note: { session: string; trial: number; description?: string }): string {
-  const description = note.description?.replace(/[\r\n\t]+/g, ' ').trim() || `autopilot trial ${note.trial}`;
+export function replayScript(content: Uint8Array, note: ReplayNote): string {
+  const description = replayDescription(note);
   return [
     `"""Autopilot ${note.session}, trial ${note.trial}: replays the measured candidate into EXPERIMENT_TARGET."""`,
     'import base64',
@@ -44,7 +55,7 @@ export function nextProposalNumber(pack: string): number {
 }
 
 /** Writes the replay script (whole, by rename) and returns its path. */
-export function saveReplay(pack: string, content: Uint8Array, note: { session: string; trial: number; description?: string }): string {
+export function saveReplay(pack: string, content: Uint8Array, note: ReplayNote): string {
   const dir = path.join(pack, AUTO_PROPOSALS);
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${String(nextProposalNumber(pack)).padStart(4, '0')}-${shortSlug(note.description)}.py`);

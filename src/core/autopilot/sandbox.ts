@@ -11,8 +11,10 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { execa } from 'execa';
 import { unlessMissing } from '../fsErrors';
 import { findRepoRoot } from '../gitHistory';
+import { changedSince, fileSignature, snapshotTree, type TreeSnapshot } from './treeSnapshot';
 
 const run = promisify(execFile);
 
@@ -43,15 +45,6 @@ async function git(cwd: string, args: string[]): Promise<string> {
 }
 
 const hashFile = (file: string) => (existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : 'missing');
-
-/** What git sees in a worktree: paths changed or new, and, when asked, the ignored ones apart. */
-async function worktreeStatus(root: string, withIgnored = false): Promise<{ dirty: string[]; ignored: string[] }> {
-  const args = ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames'];
-  const out = await git(root, withIgnored ? [...args, '--ignored=matching'] : args);
-  const status = { dirty: [] as string[], ignored: [] as string[] };
-  for (const entry of out.split('\0').filter(Boolean)) (entry.startsWith('!!') ? status.ignored : status.dirty).push(entry.slice(3));
-  return status;
-}
 
 /**
  * The commit the repository's HEAD names, read from .git without starting git; undefined when that is
@@ -92,10 +85,18 @@ function fingerprint(root: string, files: readonly string[]): Map<string, string
   return new Map(files.map((f) => [f, hashFile(path.join(root, f))]));
 }
 
+/** Which of these paths (relative to the worktree) git ignores: what git status would not name as changed. */
+async function ignoredPaths(root: string, paths: readonly string[]): Promise<Set<string>> {
+  // Exit 1 is "none ignored"; the paths go on stdin, as many as an agent may leave.
+  const result = await execa('git', ['check-ignore', '-z', '--stdin'], { cwd: root, input: paths.join('\0'), reject: false, encoding: 'utf8' });
+  if (result.exitCode !== 0 && result.exitCode !== 1) throw new Error(`git check-ignore failed in ${root}: ${result.stderr.trim()}`);
+  return new Set(result.stdout.split('\0').filter(Boolean));
+}
+
 async function worktreeSandbox(repo: string, pack: string, target: string): Promise<Sandbox | undefined> {
-  let checkedOut: string;
+  let checkedOut = readHeadCommit(repo);
   try {
-    checkedOut = (await git(repo, ['rev-parse', '--verify', '--quiet', 'HEAD'])).trim();
+    checkedOut ??= (await git(repo, ['rev-parse', '--verify', '--quiet', 'HEAD'])).trim();
   } catch {
     return undefined; // an unborn branch has no HEAD to check out
   }
@@ -105,53 +106,56 @@ async function worktreeSandbox(repo: string, pack: string, target: string): Prom
   const inSandbox = (p: string) => path.join(root, path.relative(repo, p));
   const targetRel = path.relative(repo, target);
   const packRel = path.relative(repo, pack);
-  const putBackByCopy = (p: string) => p === targetRel || p === packRel || p.startsWith(packRel + path.sep) || p.startsWith(`${packRel}/`);
-  let start = new Map<string, string>();
-  /** What git saw after the last agent, until the next refresh: which paths it touched, ignored ones too. */
-  let afterAgent: { dirty: string[]; ignored: string[] } | undefined;
-  /** Copies the user's pack and target in; says whether git then sees nothing else changed, ignored files included. */
-  const copyUserState = async (): Promise<boolean> => {
+  const putBackByCopy = (p: string) => p === targetRel || p === packRel || p.startsWith(packRel + path.sep);
+  // The worktree's `.git` is a file naming its git folder, which lies outside the sandbox.
+  const snapshot = () => snapshotTree(root, (rel) => rel === '.git');
+  /** The sandbox as the agent gets it: compared with what it leaves, file by file, without git. */
+  let start: TreeSnapshot;
+  /** `rest`: the tree as it is now outside the pack and the target, when known; only those two are read again. */
+  const copyUserState = (rest?: TreeSnapshot) => {
     // The user's pack as it is now: what a trial added to it (a row, memory.md, a replay) included.
     rmSync(inSandbox(pack), { recursive: true, force: true });
     copyInto(pack, inSandbox(pack));
     copyInto(target, inSandbox(target));
-    const status = await worktreeStatus(root, true);
-    start = fingerprint(root, status.dirty);
-    afterAgent = undefined;
-    return [...status.dirty, ...status.ignored].every(putBackByCopy);
+    if (!rest) return void (start = snapshot());
+    for (const p of rest.keys()) if (p !== packRel && putBackByCopy(p)) rest.delete(p);
+    start = snapshotTree(inSandbox(pack), () => false, packRel + path.sep, rest);
+    const targetSignature = fileSignature(inSandbox(target));
+    if (targetSignature !== undefined) start.set(targetRel, targetSignature);
   };
-  await copyUserState();
+  copyUserState();
   return {
     root,
     pack: inSandbox(pack),
     target: inSandbox(target),
     kind: 'worktree',
     async otherChanges() {
-      afterAgent = await worktreeStatus(root, true);
-      const now = new Set(afterAgent.dirty);
-      const changed = new Set<string>();
-      for (const p of now) if (!start.has(p) || start.get(p) !== hashFile(path.join(root, p))) changed.add(p);
-      for (const p of start.keys()) if (!now.has(p)) changed.add(p);
-      changed.delete(targetRel);
-      return [...changed].sort();
+      const changed = changedSince(start, snapshot(), true).filter((p) => p !== targetRel);
+      if (changed.length === 0) return changed; // the common trial: no git process at all
+      // Named as git status would: files git ignores (a build, a cache) are thrown away unnamed.
+      const ignored = await ignoredPaths(root, changed);
+      return changed.filter((p) => !ignored.has(p));
     },
     async refresh() {
-      // The common trial touches only the target (and perhaps its pack), which the copy puts back.
-      // When HEAD has not moved and git then sees nothing else (a late write would show), a reset and
-      // a clean would change nothing: one git process instead of three.
+      // When HEAD has not moved and nothing outside the pack and the target differs from how the last
+      // agent got the sandbox (a late write would show), the fresh copies alone make it new: no git.
       const head = readHeadCommit(repo);
-      const onlyCopied = afterAgent !== undefined && [...afterAgent.dirty, ...afterAgent.ignored].every(putBackByCopy);
-      if (onlyCopied && head !== undefined && head === checkedOut && (await copyUserState())) return;
+      const now = snapshot();
+      if (head !== undefined && head === checkedOut && changedSince(start, now).every(putBackByCopy)) return copyUserState(now);
       // main-worktree/HEAD: the repository's HEAD now, which the user may have moved since the last trial.
       await git(root, ['reset', '--hard', '--quiet', 'main-worktree/HEAD']);
       await git(root, ['clean', '-fdxq']);
       checkedOut = head ?? '';
-      await copyUserState();
+      copyUserState();
     },
     async dispose() {
-      await git(repo, ['worktree', 'remove', '--force', root]).catch(() => undefined);
+      // The removal takes the registration with the folder; a prune is needed only when it failed.
+      const removed = await git(repo, ['worktree', 'remove', '--force', root]).then(
+        () => true,
+        () => false,
+      );
       rmSync(holder, { recursive: true, force: true });
-      await git(repo, ['worktree', 'prune']).catch(() => undefined);
+      if (!removed) await git(repo, ['worktree', 'prune']).catch(() => undefined);
     },
   };
 }

@@ -22,7 +22,7 @@ import { checkBudget, describeBudgetLeft, NOTHING_SPENT, type Budgets, type Spen
 import type { Agent } from './commandAgent';
 import { memoryForPrompt, readNotes, renderMemory, type MemoryState } from './memory';
 import { buildPrompt } from './prompt';
-import { saveReplay } from './replay';
+import { replayDescription, saveReplay } from './replay';
 import { createSandbox, removeLeftoverSandbox, type Sandbox } from './sandbox';
 
 export interface AutopilotOptions {
@@ -305,8 +305,10 @@ async function autopilotTrial(
   if (!failure && candidate.equals(current)) failure = 'agent proposed no change';
   if (failure) return { outcome: agentError(ctx, dialect, state, options.agent.label, report, failure), report, discarded };
 
-  const replay = saveReplay(ctx.pack, candidate, { session: ctx.run, trial: state.trial, description: report.description });
-  const outcome = await runNativeTrial(ctx, native, dialect, state.trial, replay, state.best, keepState);
+  const note = { session: ctx.run, trial: state.trial, description: report.description };
+  const replay = saveReplay(ctx.pack, candidate, note);
+  // The replay holds these bytes; writing them here spares a Python start, and a guard around our own write.
+  const outcome = await runNativeTrial(ctx, native, dialect, state.trial, replay, state.best, keepState, { bytes: candidate, description: replayDescription(note) });
   return { outcome, report, discarded, replay };
 }
 

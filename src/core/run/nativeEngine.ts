@@ -5,17 +5,17 @@
  * measurements), otherwise restore; one row per trial in the pack's own dialect, every step and every
  * sample in the journal. A harness that moves mid-run stops the run.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { oneLine } from '../errors';
 import type { MeasurePayload } from '../measure';
-import { runProcess } from '../process';
+import { runProcess, type RunResult } from '../process';
 import type { Direction } from '../results/model';
 import { median } from '../stats/describe';
 import { formatDecision, needsConfirmation } from '../stats/keepRule';
 import type { Point } from '../stats/multiMetric';
 import { describeProcessEnd, MAX_CONSECUTIVE_ERRORS, type NativeOptions, type RunContext, type RunSummary, type TrialOutcome } from './context';
-import { describeTouched, describeUndone } from './guard/repoGuard';
+import { describeTouched, describeUndone, type GuardReport } from './guard/repoGuard';
 import { fingerprintHarness, harnessFiles, movedHarnessFile, type HarnessFingerprint } from './harness';
 import { describeWorseHoldout, hasHoldout, HOLDOUT_SCRIPT, scoreHoldout, type HoldoutScore } from './holdout';
 import { nowIso, type TrialEndStatus } from './journal';
@@ -105,21 +105,19 @@ interface TrialEnd {
 
 const scoresOf = (samples: readonly Sample[]) => samples.map((s) => s.score);
 
-export async function runNativeTrial(
-  ctx: RunContext,
-  options: NativeOptions & { direction: Direction },
-  dialect: LogDialect,
-  trial: number,
-  proposal: string,
-  best: number,
-  state: KeepState,
-): Promise<TrialOutcome> {
-  const name = path.basename(proposal);
-  const started = performance.now();
-  const before = ctx.store.put(readFileSync(ctx.target));
-  const mark = await ctx.guard.mark();
-  ctx.journal.append({ type: 'trial-start', run: ctx.run, trial, proposal: name, target: ctx.target, before, at: nowIso() });
+/**
+ * A candidate whose bytes Autoexp already holds (the autopilot's, also saved as the replay script the
+ * trial is named after): written into the target in place, as the script would, with no process.
+ */
+export interface DirectCandidate {
+  bytes: Uint8Array;
+  /** What the script would print: the row's description. */
+  description: string;
+}
 
+const NOTHING_TOUCHED: GuardReport = { changed: [], unrestorable: [], kept: {} };
+
+async function runProposal(ctx: RunContext, proposal: string): Promise<RunResult> {
   const proc = await runProcess(ctx.python, [proposal], {
     cwd: ctx.pack,
     env: { ...ctx.processes.env, EXPERIMENT_TARGET: ctx.target },
@@ -130,13 +128,45 @@ export async function runNativeTrial(
     onStderr: ctx.reporter.output,
   });
   ctx.reporter.processDone?.(proc.durationMs);
-  ctx.reporter.log(`${name}: ${Math.round(proc.durationMs)} ms, exit ${proc.exitCode ?? (proc.timedOut ? 'timeout' : 'killed')}`);
+  return proc;
+}
+
+function writeDirect(ctx: RunContext, direct: DirectCandidate): RunResult {
+  const started = performance.now();
+  const cancelled = ctx.signal?.aborted ?? false;
+  if (!cancelled) writeFileSync(ctx.target, direct.bytes);
+  return { command: 'autoexp', args: [], exitCode: 0, stdout: `${direct.description}\n`, stderr: '', timedOut: false, cancelled, durationMs: performance.now() - started };
+}
+
+/**
+ * One trial: the proposal applied (run under the guard, or `direct` written by Autoexp), measured as the
+ * keep rule asks, kept or put back, and logged.
+ */
+export async function runNativeTrial(
+  ctx: RunContext,
+  options: NativeOptions & { direction: Direction },
+  dialect: LogDialect,
+  trial: number,
+  proposal: string,
+  best: number,
+  state: KeepState,
+  direct?: DirectCandidate,
+): Promise<TrialOutcome> {
+  const name = path.basename(proposal);
+  const started = performance.now();
+  const before = ctx.store.put(readFileSync(ctx.target));
+  // Only a proposal that runs is guarded: a candidate Autoexp writes itself runs no code of anyone else's.
+  const mark = direct ? undefined : await ctx.guard.mark();
+  ctx.journal.append({ type: 'trial-start', run: ctx.run, trial, proposal: name, target: ctx.target, before, at: nowIso() });
+
+  const proc = direct ? writeDirect(ctx, direct) : await runProposal(ctx, proposal);
+  ctx.reporter.log(direct ? `${name}: written into the target by Autoexp` : `${name}: ${Math.round(proc.durationMs)} ms, exit ${proc.exitCode ?? (proc.timedOut ? 'timeout' : 'killed')}`);
   const description = proc.stdout.trim().split(/\r?\n/).pop()?.trim() ?? '';
   // A proposal that deletes the target fails its trial; the run goes on with the target put back.
   const written = unlessMissing(() => readFileSync(ctx.target));
   const candidate = ctx.store.put(written ?? Buffer.alloc(0));
   // A repository git can no longer read (its .git removed, say) fails the trial, never the run's restore.
-  const guarded = await ctx.guard.check(mark).catch((err: unknown) => ({ changed: [], unrestorable: [], failure: oneLine(err) }));
+  const guarded = mark === undefined ? NOTHING_TOUCHED : await ctx.guard.check(mark).catch((err: unknown) => ({ changed: [], unrestorable: [], failure: oneLine(err) }));
   const touched = guarded.changed;
   if ('kept' in guarded) for (const line of describeUndone(guarded, ctx.guard.root, ctx.store)) ctx.reporter.line(`autoexp: trial ${trial}: ${line}`);
   ctx.journal.append({ type: 'trial-applied', run: ctx.run, trial, candidate, exitCode: proc.exitCode ?? null, durationMs: proc.durationMs, touched: touched.length ? touched : undefined, undone: 'kept' in guarded && Object.keys(guarded.kept).length ? guarded.kept : undefined });

@@ -1,0 +1,60 @@
+/**
+ * A folder's files and folders by their stat signature, read without git. Whether an agent changed
+ * anything in its sandbox then costs one walk of lstat calls instead of a `git status`, whose process
+ * start alone costs more than walking a tree of a few thousand files. A write, a rename or a new link
+ * always moves a file's ctime, which no process can set back, so a changed signature is a changed file.
+ */
+import { lstatSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { isMissing, unlessMissing } from '../fsErrors';
+
+/** Relative path to signature: `dir` for a folder, inode, size and times for anything else. */
+export type TreeSnapshot = Map<string, string>;
+
+const FOLDER = 'dir';
+
+/** A file's (or link's) signature; undefined when it is not there. */
+export function fileSignature(file: string): string | undefined {
+  const st = unlessMissing(() => lstatSync(file));
+  return st && `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+}
+
+/** `into`, when given, gets the entries instead of a new map; `prefix` goes before every path (a subfolder's). */
+export function snapshotTree(root: string, skip: (rel: string) => boolean, prefix = '', into: TreeSnapshot = new Map()): TreeSnapshot {
+  const snapshot = into;
+  const walk = (dir: string, prefix: string) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (err) {
+      if (isMissing(err)) return; // removed while we looked: what the next look sees
+      throw err;
+    }
+    for (const entry of entries) {
+      const rel = prefix + entry.name;
+      if (skip(rel)) continue;
+      if (entry.isDirectory()) {
+        snapshot.set(rel, FOLDER);
+        walk(path.join(dir, entry.name), rel + path.sep);
+        continue;
+      }
+      const signature = fileSignature(path.join(dir, entry.name));
+      if (signature !== undefined) snapshot.set(rel, signature);
+    }
+  };
+  walk(root, prefix);
+  return snapshot;
+}
+
+/** Paths whose signature differs, that appeared or that went away; with `filesOnly`, folders are left out. */
+export function changedSince(before: TreeSnapshot, after: TreeSnapshot, filesOnly = false): string[] {
+  const changed = new Set<string>();
+  const note = (rel: string, a: string | undefined, b: string | undefined) => {
+    if (a === b) return;
+    if (filesOnly && (a ?? FOLDER) === FOLDER && (b ?? FOLDER) === FOLDER) return;
+    changed.add(rel);
+  };
+  for (const [rel, sig] of before) note(rel, sig, after.get(rel));
+  for (const [rel, sig] of after) if (!before.has(rel)) note(rel, undefined, sig);
+  return [...changed].sort();
+}
