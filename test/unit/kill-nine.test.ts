@@ -61,8 +61,8 @@ for (const engine of ['native', 'pack'] as const) {
           assert.equal(next.status, 0, `${label}: the next run: ${next.stderr}`);
           assert.match(next.stdout, /autoexp: smoke-keep-revert: (trial \d+ of )?run \S+ was interrupted/, label);
         } else {
-          removeDeadShimFolders();
           recoverInterrupted(repo, pack);
+          removeDeadShimFolders();
         }
         assertConsistent(repo, pack, BASELINE, label);
         assert.deepEqual(shimFoldersOf(child.pid!), [], `${label}: the run's shim folder is gone`);

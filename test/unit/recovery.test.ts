@@ -16,8 +16,9 @@ import { acquireLock, heldLock, lockPath } from '../../src/core/run/lock';
 import { recoverInterrupted } from '../../src/core/run/recovery';
 import { runLoop } from '../../src/core/run/runLoop';
 import { removeDeadShimFolders } from '../../src/core/run/shimFolder';
-import { REPO_ROOT } from './helpers';
-import { assertConsistent, until, watchdogOf } from './support/runState';
+import { REPO_ROOT, tempDir } from './helpers';
+import { MARKED_PROPOSALS, markPack } from './support/markedPack';
+import { assertConsistent, liveProcessesOf, until, untilLines, waitFor, watchdogOf } from './support/runState';
 import { BASELINE, FIXED, smokeRepo } from './support/smokeRepo';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.cjs');
@@ -63,6 +64,26 @@ describe('the next start after a crash', () => {
       ['bad_patch.py', 'reverted', 2],
       ['fix_patch.py', 'kept', 3],
     ]);
+    assertConsistent(repo, pack, BASELINE, 'pack');
+  });
+
+  test('pack engine: a loop.py that outlives its run (the CLI and its watchdog killed) logs no row the run never saw', async () => {
+    const { repo, pack } = smokeRepo();
+    markPack(pack);
+    const marks = path.join(tempDir('autoexp-marks-'), 'marks.txt');
+    const args = [CLI, 'run', pack, ...MARKED_PROPOSALS.flatMap((p) => ['-p', p]), '--engine', 'pack'];
+    const child = spawn(process.execPath, args, { env: { ...process.env, KILL_MARKERS: marks }, stdio: 'ignore' });
+    const exit = new Promise((r) => child.once('exit', r));
+    // Mark 7: the baseline's two, bad_patch.py's two, its measurement's two, then loop.py's first row.
+    assert.ok(await untilLines(marks, 7, exit), 'loop.py wrote its first row');
+    const { id } = readJournal(repo).runs.find((r) => r.pid === child.pid)!;
+    process.kill(watchdogOf(id)!, 'SIGKILL');
+    child.kill('SIGKILL');
+    await exit;
+    // Nothing is left to stop loop.py but the shim of its next trial, which finds no run to guard it.
+    await waitFor(() => liveProcessesOf(readJournal(repo).runs.find((r) => r.id === id)!).length === 0, 'loop.py to end');
+    recoverInterrupted(repo, pack);
+    // Without the shim ending it, loop.py logs an error row for each trial left, and no trial claims them.
     assertConsistent(repo, pack, BASELINE, 'pack');
   });
 

@@ -85,8 +85,9 @@ export async function openRun(options: OpenRunOptions): Promise<OpenRun> {
   if (options.engine === 'pack' && !existsSync(path.join(pack, 'loop.py'))) throw new UserError(`${path.join(pack, 'loop.py')}: not found; use --engine native`);
 
   const root = journalRoot(pack);
-  removeDeadShimFolders();
+  // Recovery first: it ends a killed run's loop.py, which would fail on a removed shim and log a row for it.
   const recovered = recoverInterrupted(root, pack).map((r) => describeRecovery(r, root));
+  removeDeadShimFolders();
   for (const line of recovered) options.reporter.line(`autoexp: ${line}`);
   const run = newRunId();
   const lock = acquireLock(root, pack, run);

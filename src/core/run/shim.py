@@ -104,6 +104,9 @@ def guard(op):
             if not chunk:
                 break
             reply += chunk
+    except (ConnectionRefusedError, FileNotFoundError):
+        conn.close()
+        end_orphaned_loop()
     except OSError as err:
         reply = b"error\0" + str(err).encode()
     finally:
@@ -113,6 +116,17 @@ def guard(op):
         print("the guard could not check the repository: %s" % (fields[1] if len(fields) > 1 else "no answer"), flush=True)
         return None
     return fields[1:]
+
+
+def end_orphaned_loop():
+    """Nothing listens on the guard's socket: the run that started this loop was killed, and its
+    watchdog with it. loop.py must not go on unwatched, nor log a row for a trial the run never saw, so
+    its whole process group (this process too) ends here. The next start recovers the run: a trial that
+    was under way is put back from the snapshot its trial-start named."""
+    try:
+        os.killpg(os.getpgrp(), signal.SIGKILL)
+    finally:
+        os._exit(CONFIG["exits"]["guard"])
 
 
 def write(path, data):
