@@ -12,6 +12,7 @@ import { describe, test } from 'node:test';
 import { GuardServer } from '../../src/core/run/guard/guardServer';
 import { RepoGuard } from '../../src/core/run/guard/repoGuard';
 import { foldJournal } from '../../src/core/run/journal';
+import { RUN_ID_VAR } from '../../src/core/run/runProcesses';
 import { SnapshotStore } from '../../src/core/run/snapshots';
 import { pythonLiteral, SHIM_EXITS, SHIM_MODULE, SHIM_MODULE_NAME, shimStub, type ShimConfig } from '../../src/core/run/shimSource';
 import { REPO_ROOT, tempDir, writeTree } from './helpers';
@@ -180,6 +181,26 @@ describe('a failed trial ends with the exit code TypeScript gave the shim', () =
     const r = pythonStatus([t.stub], { cwd: t.pack, env: { EXPERIMENT_TARGET: t.target } });
     assert.equal(r.status, SHIM_EXITS.guard, r.stderr);
     assert.match(r.stdout, /^the guard could not check the repository: /);
+    assert.equal(readFileSync(t.target, 'utf8'), 'before\n');
+  });
+
+  test('no guard to answer in a process group of its run (loop.py\'s, when the run was killed): the group ends; in any other, only the shim', async () => {
+    const t = trialSetup('pass\n');
+    // A stand-in for loop.py: a group of its own, tagged with a run's id, running the stub as loop.py does.
+    const loop = (runId: string) =>
+      new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }>((resolve) => {
+        const source = `import subprocess, sys\nr = subprocess.run([sys.executable, ${JSON.stringify(t.stub)}])\nprint("the loop went on after exit", r.returncode)\n`;
+        const child = spawn('python3', ['-c', source], { cwd: t.pack, detached: true, stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, EXPERIMENT_TARGET: t.target, [RUN_ID_VAR]: runId } });
+        let stdout = '';
+        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+        child.once('close', (code, signal) => resolve({ code, signal, stdout }));
+      });
+    const ours = await loop(t.config.run);
+    assert.equal(ours.signal, 'SIGKILL', ours.stdout);
+    assert.doesNotMatch(ours.stdout, /the loop went on/);
+    const another = await loop('another-run');
+    assert.equal(another.code, 0);
+    assert.match(another.stdout, new RegExp(`the loop went on after exit ${SHIM_EXITS.guard}\\n$`));
     assert.equal(readFileSync(t.target, 'utf8'), 'before\n');
   });
 

@@ -104,9 +104,9 @@ def guard(op):
             if not chunk:
                 break
             reply += chunk
-    except (ConnectionRefusedError, FileNotFoundError):
-        conn.close()
+    except (ConnectionRefusedError, FileNotFoundError) as err:
         end_orphaned_loop()
+        reply = b"error\0" + str(err).encode()
     except OSError as err:
         reply = b"error\0" + str(err).encode()
     finally:
@@ -121,12 +121,29 @@ def guard(op):
 def end_orphaned_loop():
     """Nothing listens on the guard's socket: the run that started this loop was killed, and its
     watchdog with it. loop.py must not go on unwatched, nor log a row for a trial the run never saw, so
-    its whole process group (this process too) ends here. The next start recovers the run: a trial that
-    was under way is put back from the snapshot its trial-start named."""
+    when this process group is the run's, all of it (this process too) ends here. The next start
+    recovers the run: a trial that was under way is put back from the snapshot its trial-start named.
+    In any other group this returns, and the trial fails as it would for any guard that cannot answer."""
+    if run_owns_group():
+        try:
+            os.killpg(os.getpgrp(), signal.SIGKILL)
+        except OSError:
+            pass
+
+
+def run_owns_group():
+    """Whether this process group's leader is a process of this run, tagged with its id as loop.py is
+    (the pack engine starts loop.py as a group of its own). Never a group that started the shim some
+    other way, and never where /proc cannot say."""
+    name = CONFIG.get("runVar")
+    if not name:
+        return False
+    entry = ("\0%s=%s\0" % (name, CONFIG["run"])).encode()
     try:
-        os.killpg(os.getpgrp(), signal.SIGKILL)
-    finally:
-        os._exit(CONFIG["exits"]["guard"])
+        with open("/proc/%d/environ" % os.getpgrp(), "rb") as f:
+            return entry in b"\0" + f.read()
+    except OSError:
+        return False
 
 
 def write(path, data):

@@ -7,8 +7,10 @@
  * target changed, the guard has put it back, and the shim restores the target and fails, so loop.py
  * logs an error.
  * Its journal events follow ./journal.ts's schema.
- * The Python is ./shim.py; what it needs to know from here (the exit codes) comes with each trial's config.
+ * The Python is ./shim.py; what it needs to know from here (the exit codes, the name of the variable
+ * that tags the run's processes) comes with each trial's config.
  */
+import { RUN_ID_VAR } from './runProcesses';
 import { SHIM_PY } from './shimText';
 
 export interface ShimConfig {
@@ -51,7 +53,7 @@ export function shimStub(config: ShimConfig, moduleDir: string): string {
     `import ${SHIM_MODULE_NAME}`,
     'sys.dont_write_bytecode = dont_write_bytecode',
     'del sys.path[0], dont_write_bytecode',
-    `${SHIM_MODULE_NAME}.main(${pythonLiteral({ ...config, exits: SHIM_EXITS })})`,
+    `${SHIM_MODULE_NAME}.main(${pythonLiteral({ ...config, exits: SHIM_EXITS, runVar: RUN_ID_VAR })})`,
     '',
   ].join('\n');
 }
