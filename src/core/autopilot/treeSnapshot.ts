@@ -19,10 +19,9 @@ export function fileSignature(file: string): string | undefined {
   return st && `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
 }
 
-/** `into`, when given, gets the entries instead of a new map; `prefix` goes before every path (a subfolder's). */
-export function snapshotTree(root: string, skip: (rel: string) => boolean, prefix = '', into: TreeSnapshot = new Map()): TreeSnapshot {
-  const snapshot = into;
-  const walk = (dir: string, prefix: string) => {
+/** `snapshot`, when given, gets the entries instead of a new map; `prefix` goes before every path (a subfolder's). */
+export function snapshotTree(root: string, skip: (rel: string) => boolean, prefix = '', snapshot: TreeSnapshot = new Map()): TreeSnapshot {
+  const walk = (dir: string, under: string) => {
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -31,7 +30,7 @@ export function snapshotTree(root: string, skip: (rel: string) => boolean, prefi
       throw err;
     }
     for (const entry of entries) {
-      const rel = prefix + entry.name;
+      const rel = under + entry.name;
       if (skip(rel)) continue;
       if (entry.isDirectory()) {
         snapshot.set(rel, FOLDER);
