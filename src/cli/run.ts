@@ -67,7 +67,8 @@ export async function runCli(argv: string[], io: CliIO, version: string): Promis
     // By name, like the next check: the commands beyond validate are bundled apart (dist/cli-commands.cjs)
     // with their own copy of UserError.
     if (err instanceof Error && err.name === 'UserError') {
-      io.err(`autoexp: ${err.message}`);
+      // A usage error already names its command (`autoexp run: …`); others get the program's name.
+      io.err(err.message.startsWith('autoexp ') ? err.message : `autoexp: ${err.message}`);
       return (err as UserError).exitCode;
     }
     // Importing core/python here would load execa for every command, `validate` included.

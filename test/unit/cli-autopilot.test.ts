@@ -146,11 +146,11 @@ describe('autoexp autopilot with a scripted agent', () => {
   test('bad usage is exit 2 with one line', () => {
     const { pack } = smokeRepo();
     const cases: Array<[string[], string]> = [
-      [['autopilot', pack], 'autoexp: autoexp autopilot: name an agent: --agent claude|codex|aider|opencode or --agent-command "CMD ARG..."\n'],
-      [['autopilot', pack, '--agent', 'gpt'], 'autoexp: autoexp autopilot: --agent is one of claude, codex, aider, opencode, got "gpt"\n'],
-      [['autopilot', pack, '--agent-command', 'python3 "agent.py'], 'autoexp: autoexp autopilot: --agent-command: unclosed double quote at character 9\n'],
-      [['autopilot', pack, '--agent', 'claude', '--max-cost', 'lots'], 'autoexp: autoexp autopilot: --max-cost must be an amount in US dollars, like 0.50, got "lots"\n'],
-      [['autopilot', pack, '--agent', 'claude', '--alpha', '0.1'], 'autoexp: autoexp autopilot: --alpha belongs to --keep-rule significant\n'],
+      [['autopilot', pack], 'autoexp autopilot: name an agent: --agent claude|codex|aider|opencode or --agent-command "CMD ARG..."\n'],
+      [['autopilot', pack, '--agent', 'gpt'], 'autoexp autopilot: --agent is one of claude, codex, aider, opencode, got "gpt"\n'],
+      [['autopilot', pack, '--agent-command', 'python3 "agent.py'], 'autoexp autopilot: --agent-command: unclosed double quote at character 9\n'],
+      [['autopilot', pack, '--agent', 'claude', '--max-cost', 'lots'], 'autoexp autopilot: --max-cost must be an amount in US dollars, like 0.50, got "lots"\n'],
+      [['autopilot', pack, '--agent', 'claude', '--alpha', '0.1'], 'autoexp autopilot: --alpha belongs to --keep-rule significant\n'],
     ];
     for (const [args, stderr] of cases) {
       const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });

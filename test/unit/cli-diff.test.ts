@@ -186,8 +186,8 @@ describe('autoexp diff', () => {
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /^autoexp: smoke-keep-revert: 3: run \S+ \(trials 1–1\) recorded no trial 3; a trial logged outside Autoexp can be replayed with Reconstruct Diff in VS Code\n$/);
     const usage: Array<[string[], RegExp]> = [
-      [['diff', '.'], /^autoexp: autoexp diff: expected PACK and one or two trials \(N or RUN:N\), got 1 argument\(s\)\n$/],
-      [['diff', '.', 'two'], /^autoexp: autoexp diff: "two" is not a trial; use N or RUN:N, N a trial number from 1\n$/],
+      [['diff', '.'], /^autoexp diff: expected PACK and one or two trials \(N or RUN:N\), got 1 argument\(s\)\n$/],
+      [['diff', '.', 'two'], /^autoexp diff: "two" is not a trial; use N or RUN:N, N a trial number from 1\n$/],
       [['diff', '.', '0'], /"0" is not a trial/],
     ];
     for (const [args, stderr] of usage) {

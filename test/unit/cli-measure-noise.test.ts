@@ -56,6 +56,6 @@ describe('autoexp measure --repeat', () => {
     assert.equal(r.stderr, 'autoexp: measurement 3 of 5: p/measure.py exited with code 1: flaky GPU\n');
     const bad = autoexp(['measure', path.join(root, 'p'), '--repeat', '1']);
     assert.equal(bad.code, 2);
-    assert.equal(bad.stderr, 'autoexp: autoexp measure: --repeat must be a whole number of at least 2, got "1"\n');
+    assert.equal(bad.stderr, 'autoexp measure: --repeat must be a whole number of at least 2, got "1"\n');
   });
 });

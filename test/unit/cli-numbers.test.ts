@@ -69,7 +69,7 @@ describe('numeric options say what they need, exit 2, one line', () => {
           // The option last, so a missing value is really missing; the rest before it.
           const r = await autoexp([command, pack, ...extra, `--${option}`, ...value], root);
           assert.equal(r.code, 2);
-          assert.deepEqual(r.err, [`autoexp: autoexp ${command}: --${option} must be ${NEEDS[option]}, got ${got}`]);
+          assert.deepEqual(r.err, [`autoexp ${command}: --${option} must be ${NEEDS[option]}, got ${got}`]);
           assert.deepEqual(r.out, []);
           assert.equal(readFileSync(path.join(pack, 'results.tsv'), 'utf8'), packFiles('p')[path.join('p', 'results.tsv')], 'nothing ran');
         });
@@ -82,20 +82,20 @@ describe('numeric options say what they need, exit 2, one line', () => {
     const pack = path.join(root, 'p');
     for (const args of [['--timeout', '-3', '--json'], ['--timeout=-3']]) {
       const r = await autoexp(['measure', pack, ...args], root);
-      assert.deepEqual([r.code, r.err], [2, ['autoexp: autoexp measure: --timeout must be a positive number of seconds, got "-3"']]);
+      assert.deepEqual([r.code, r.err], [2, ['autoexp measure: --timeout must be a positive number of seconds, got "-3"']]);
     }
   });
 
   test('zero is a valid margin, and a short option after a numeric one is not its value', async () => {
     const root = writeTree(tempDir(), packFiles('p'));
     const r = await autoexp(['run', path.join(root, 'p'), '--margin', '0', '--repeat', '-p', 'x.py'], root);
-    assert.deepEqual([r.code, r.err], [2, ['autoexp: autoexp run: --repeat must be a whole number of at least 1, got nothing']]);
+    assert.deepEqual([r.code, r.err], [2, ['autoexp run: --repeat must be a whole number of at least 1, got nothing']]);
   });
 
   test('the bundled binary says the same', () => {
     const root = writeTree(tempDir(), packFiles('p'));
     const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.cjs'), 'run', 'p', '-p', 'x.py', '--timeout', '-1'], { cwd: root, encoding: 'utf8' });
     assert.equal(r.status, 2);
-    assert.equal(r.stderr, 'autoexp: autoexp run: --timeout must be a positive number of seconds, got "-1"\n');
+    assert.equal(r.stderr, 'autoexp run: --timeout must be a positive number of seconds, got "-1"\n');
   });
 });

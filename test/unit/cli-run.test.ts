@@ -57,8 +57,8 @@ describe('autoexp run', () => {
   test('bad usage is exit 2 with one line naming the problem', () => {
     const { pack } = smokeRepo();
     const cases: Array<[string[], number, RegExp]> = [
-      [['run', pack, '-p', 'fix_patch.py', '--engine', 'fast'], 2, /^autoexp: autoexp run: --engine is pack or native, got "fast"\n$/],
-      [['run', pack, '-p', 'fix_patch.py', '--repeat', '0'], 2, /^autoexp: autoexp run: --repeat must be a whole number of at least 1, got "0"\n$/],
+      [['run', pack, '-p', 'fix_patch.py', '--engine', 'fast'], 2, /^autoexp run: --engine is pack or native, got "fast"\n$/],
+      [['run', pack, '-p', 'fix_patch.py', '--repeat', '0'], 2, /^autoexp run: --repeat must be a whole number of at least 1, got "0"\n$/],
       [['run', pack, '-p', 'fix_patch.py', '--engine', 'pack', '--margin', '0.1'], 2, /--repeat, --margin and --direction belong to the native engine/],
       [['run', pack], 2, /: no proposal to run; name one or more \(--proposal P\)\n$/],
       [['run', pack, '-p', 'nope.py'], 1, new RegExp(`^autoexp: nope\\.py: proposal not found \\(looked in ${escape(REPO_ROOT)}, ${escape(pack)}, ${escape(path.join(pack, 'proposals'))}\\)\n$`)],

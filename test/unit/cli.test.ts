@@ -104,10 +104,10 @@ describe('autoexp validate matches the reference validator', () => {
 describe('usage errors exit 2 with one line', () => {
   const cases: Array<[string[], RegExp]> = [
     [['frobnicate'], /^autoexp: unknown command "frobnicate"/],
-    [['validate', '--nope'], /^autoexp: autoexp validate: Unknown option '--nope'/],
-    [['results', 'a', 'b'], /^autoexp: autoexp results: expected one PACK, got 2/],
-    [['results'], /^autoexp: autoexp results: missing PACK/],
-    [['measure', '.', '--timeout', 'soon'], /^autoexp: autoexp measure: --timeout must be a positive number of seconds, got "soon"/],
+    [['validate', '--nope'], /^autoexp validate: Unknown option '--nope'/],
+    [['results', 'a', 'b'], /^autoexp results: expected one PACK, got 2/],
+    [['results'], /^autoexp results: missing PACK/],
+    [['measure', '.', '--timeout', 'soon'], /^autoexp measure: --timeout must be a positive number of seconds, got "soon"/],
     [['new', 'Not_A_Slug'], /^autoexp: Not_A_Slug: "Not_A_Slug" is not a lowercase-hyphen slug/],
   ];
   for (const [args, message] of cases) {

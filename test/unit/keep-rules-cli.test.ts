@@ -247,7 +247,7 @@ describe('autoexp run keep flags: usage errors', () => {
     for (const [flags, message] of cases) {
       const r = await cli([noisy.pack, '-p', 'gain.py', ...flags], noisy.repo);
       assert.equal(r.code, 2, flags.join(' '));
-      assert.deepEqual(r.err, [`autoexp: autoexp run: ${message}`], flags.join(' '));
+      assert.deepEqual(r.err, [`autoexp run: ${message}`], flags.join(' '));
     }
     assert.deepEqual(rows(noisy), [HEADER], 'nothing was logged');
     assert.equal(target(noisy), '0.500\n');

@@ -123,7 +123,7 @@ describe('autoexp lsp over stdio', () => {
     const wire = LspWire.start(process.execPath, [CLI, 'lsp', 'extra'], root);
     wires.push(wire);
     assert.equal(await wire.exited, 2);
-    assert.equal(wire.stderr, 'autoexp: autoexp lsp: unexpected argument "extra" (the server speaks LSP over stdin/stdout)\n');
+    assert.equal(wire.stderr, 'autoexp lsp: unexpected argument "extra" (the server speaks LSP over stdin/stdout)\n');
   });
 });
 
