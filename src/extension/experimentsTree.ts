@@ -11,7 +11,7 @@ import type { PackDecorations } from './packDecorations';
 import type { PackIndex, WorkspacePacks } from './packIndex';
 import { loadPackInfo, type PackInfo } from '../core/packInfo';
 import { PackInfoCache } from './tree/packInfoCache';
-import { packChildren, packNode, proposalNodes, runNodes, trialNodes, type NodeSpec, type PackState } from './tree/model';
+import { packChildren, packNode, packView, proposalNodes, runNodes, trialNodes, type NodeSpec, type PackState } from './tree/model';
 
 type PackNode = { kind: 'pack'; pack: PackRef };
 type Node = { kind: 'folder'; workspace: WorkspacePacks } | { kind: 'examples'; packs: PackRef[]; key: string } | PackNode | { kind: 'spec'; spec: NodeSpec };
@@ -32,6 +32,8 @@ export class ExperimentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
    */
   private readonly packNodes = new Map<string, PackNode>();
   private readonly toRedraw = new Set<string>();
+  /** Each drawn pack's view (see packView): a redraw that would draw the same is skipped. */
+  private readonly shown = new Map<string, string>();
   /** Which packs the top of the tree showed when last drawn. */
   private drawnKey: string | undefined;
 
@@ -47,7 +49,7 @@ export class ExperimentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
         this.infos.clear();
         this.changed.fire(undefined);
       }),
-      decorations.onDidChangeFileDecorations((uris) => this.redrawPacks(uris.map((uri) => uri.fsPath))),
+      decorations.onDidChangeFileDecorations((uris) => void this.redrawPacks(uris.map((uri) => uri.fsPath))),
     );
   }
 
@@ -70,13 +72,40 @@ export class ExperimentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
   private async rereadAndRedraw(dirs: string[]): Promise<void> {
     const packs = dirs.map((dir) => this.index.find(dir)).filter((pack) => pack !== undefined);
     await this.infos.reread(packs);
-    this.redrawPacks(dirs);
+    await this.redrawPacks(dirs);
   }
 
-  /** Redraws the rows of these packs, and their children that are open; not the rest of the tree. */
-  private redrawPacks(dirs: string[]): void {
-    const nodes = dirs.map((dir) => this.packNodes.get(dir)).filter((node) => node !== undefined);
+  /**
+   * Redraws the rows of these packs whose view changed, and their children that are open; not the
+   * rest of the tree. Validation reports every pack after each change, and a results.tsv rewritten
+   * with the same rows is still a change on disk: neither should cost the rows under a pack their
+   * commands (see packView).
+   */
+  private async redrawPacks(dirs: string[]): Promise<void> {
+    const changed = await Promise.all(
+      dirs.map(async (dir) => {
+        const node = this.packNodes.get(dir);
+        if (!node) return undefined;
+        const view = await this.info(node.pack).then(
+          (info) => this.viewOf(node.pack.dir, info),
+          () => undefined,
+        );
+        if (view !== undefined && this.shown.get(dir) === view) return undefined;
+        if (view !== undefined) this.shown.set(dir, view);
+        return node;
+      }),
+    );
+    const nodes = changed.filter((node) => node !== undefined);
     if (nodes.length) this.changed.fire(nodes);
+  }
+
+  private viewOf(dir: string, info: PackInfo): string {
+    return packView(info, ...this.drawState(dir));
+  }
+
+  /** What a pack's row shows besides its files: its state, the measured score, the Autopilot progress. */
+  private drawState(dir: string): [PackState, number | undefined, string | undefined] {
+    return [this.state(dir), this.measured.get(dir), this.running.get(dir)?.autopilot || undefined];
   }
 
   private packsKey(): string {
@@ -102,14 +131,14 @@ export class ExperimentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
     const run = this.running.get(packDir);
     if (!run || run.autopilot === undefined || run.autopilot === progress) return;
     run.autopilot = progress;
-    this.redrawPacks([packDir]);
+    void this.redrawPacks([packDir]);
   }
 
   /** The target's score from a Measure or Reset; undefined forgets it (a run changed the target since). */
   setMeasured(packDir: string, score: number | undefined): void {
     if (score === undefined) this.measured.delete(packDir);
     else this.measured.set(packDir, score);
-    this.redrawPacks([packDir]);
+    void this.redrawPacks([packDir]);
   }
 
   private info(pack: PackRef): Promise<PackInfo> {
@@ -174,7 +203,10 @@ export class ExperimentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
         return item;
       }
       case 'pack': {
-        const spec = packNode(await this.info(node.pack), this.state(node.pack.dir), this.measured.get(node.pack.dir), this.running.get(node.pack.dir)?.autopilot || undefined);
+        const dir = node.pack.dir;
+        const info = await this.info(node.pack);
+        const spec = packNode(info, ...this.drawState(dir));
+        this.shown.set(dir, this.viewOf(dir, info));
         const item = toItem(spec);
         item.resourceUri = vscode.Uri.file(node.pack.dir);
         // A running example offers Stop like any pack; only at rest is it told apart.

@@ -14,13 +14,14 @@ export class PackDecorations implements vscode.FileDecorationProvider, vscode.Di
 
   update(message: PacksValidated): void {
     const uris: vscode.Uri[] = [];
+    // Validation reports every pack it checked; only a pack whose counts changed is repainted.
     for (const pack of message.packs) {
+      const known = this.state.get(pack.dir);
       this.state.set(pack.dir, pack);
-      uris.push(vscode.Uri.file(pack.dir));
+      if (!known || known.errors !== pack.errors || known.warnings !== pack.warnings || known.slug !== pack.slug) uris.push(vscode.Uri.file(pack.dir));
     }
     for (const dir of message.removed) {
-      this.state.delete(dir);
-      uris.push(vscode.Uri.file(dir));
+      if (this.state.delete(dir)) uris.push(vscode.Uri.file(dir));
     }
     if (uris.length) this.changed.fire(uris);
   }

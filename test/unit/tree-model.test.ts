@@ -1,11 +1,11 @@
 /** The Experiments tree's model on the fixture packs: labels, descriptions, children and icons. */
 import assert from 'node:assert/strict';
-import { cpSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { listExperimentsFolder } from '../../src/core/discovery';
 import { loadPackInfo } from '../../src/core/packInfo';
-import { packChildren, packNode, proposalNodes, runNodes, trialNodes } from '../../src/extension/tree/model';
+import { packChildren, packNode, packView, proposalNodes, runNodes, trialNodes } from '../../src/extension/tree/model';
 import { EXPERIMENTS, tempDir, WORKSPACE } from './helpers';
 
 async function info(slug: string) {
@@ -124,5 +124,33 @@ describe('runs and trials', () => {
     assert.equal(kept.description, '0.5000 → 1.0000 · polite.py · holdout worse');
     assert.match(String(kept.tooltip), /measure_holdout\.py: 0\.6100, worse than 0\.7000 before this keep\. It stays kept: you decide\./);
     assert.equal(trialNodes(i, 0)[1].description, '0.5000 → 1.0000 · polite.py');
+  });
+});
+
+describe('when a pack is redrawn', () => {
+  // A redraw drops the commands of every row under the pack until VS Code draws them again; the tree
+  // redraws only when this view differs from the one it drew.
+  test('a second read of an unchanged pack, or a state drawn alike, is the same view; a new row, a warning or a measure is not', async () => {
+    const folder = await listExperimentsFolder(EXPERIMENTS);
+    const outside = folder.packs.find((p) => p.slug === 'outside-target')!;
+    const copy = path.join(tempDir(), 'outside-target');
+    cpSync(outside.dir, copy, { recursive: true });
+    const pack = { ...outside, dir: copy };
+    const first = await loadPackInfo(pack);
+    const drawn = packView(first, 'unknown');
+    assert.equal(packView(await loadPackInfo(pack), 'unknown'), drawn, 'the same files read again');
+    assert.equal(packView(first, 'valid'), drawn, 'validation found nothing: the row looks as it did before it reported');
+    assert.notEqual(packView(first, 'warnings'), drawn);
+    assert.notEqual(packView(first, 'valid', 0.5), drawn);
+    assert.notEqual(packView(first, 'autopilot', undefined, '3/20'), packView(first, 'autopilot', undefined, '2/20'));
+    appendFileSync(path.join(copy, 'results.tsv'), '2026-05-01T10:00:03.000000+00:00\t4\treverted\t1.0000\t0.7500\tshout.py\tshouted again\n');
+    const grown = await loadPackInfo(pack);
+    assert.equal(grown.log!.trials.length, 4);
+    assert.notEqual(packView(grown, 'unknown'), drawn, 'a fourth trial row under Run 1');
+    // The same four rows, but the last trial's description differs: only a row deep under Runs shows it.
+    writeFileSync(path.join(copy, 'results.tsv'), readFileSync(path.join(copy, 'results.tsv'), 'utf8').replace('shouted again', 'shouted twice'));
+    const reworded = await loadPackInfo(pack);
+    assert.equal(packNode(reworded, 'unknown').description, packNode(grown, 'unknown').description);
+    assert.notEqual(packView(reworded, 'unknown'), packView(grown, 'unknown'));
   });
 });

@@ -214,3 +214,14 @@ export function trialNodes(info: PackInfo, runIndex: number): NodeSpec[] {
     };
   });
 }
+
+/**
+ * Everything a pack's row and the rows under it show, as one string: two equal views draw the same
+ * tree. The tree redraws a pack only when its view changed, because a redraw costs more than the
+ * paint: VS Code's extension host drops the commands of every row under the pack at once, and until
+ * the rows are drawn again, a click on one fails with "Actual command not found".
+ */
+export function packView(info: PackInfo, state: PackState, measured?: number, autopilot?: string): string {
+  const runs = info.log?.runs ?? [];
+  return JSON.stringify([packNode(info, state, measured, autopilot), packChildren(info), proposalNodes(info), runNodes(info), runs.map((_, i) => trialNodes(info, i))]);
+}
