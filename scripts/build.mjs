@@ -9,13 +9,15 @@ const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
 /**
- * The CLI's commands beyond validate, and simple-git, go to their own bundle, loaded only when one of
- * them runs: `autoexp validate` then parses a fraction of the code (see src/cli/commands/index.ts).
+ * The CLI's commands beyond validate, validate --json's extended rules, and simple-git go to their own
+ * bundle, loaded only when one of them runs: `autoexp validate` then parses a fraction of the code (see
+ * src/cli/commands/index.ts).
  */
 const cliCommandsApart = {
   name: 'cli-commands-apart',
   setup(build) {
-    build.onResolve({ filter: /^(\.\/commands\/index|simple-git)$/ }, () => ({ path: './cli-commands.cjs', external: true }));
+    // `./index` is how src/cli/commands/validate.ts reaches the same module, for --json.
+    build.onResolve({ filter: /^(\.\/commands\/index|\.\/index|simple-git)$/ }, () => ({ path: './cli-commands.cjs', external: true }));
   },
 };
 

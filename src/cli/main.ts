@@ -31,7 +31,8 @@ const write = (stream: NodeJS.WriteStream, text: string) => {
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {
     if (interrupted) {
-      void import('../core/process').then((p) => p.killAllTreesNow());
+      // Through the commands' bundle: its copy of core/process is the one that started the trees.
+      void import('./commands/index').then((c) => c.killAllTreesNow());
       return;
     }
     interrupted = true;

@@ -12,5 +12,8 @@ export { newCommand } from './new';
 export { resetCommand } from './reset';
 export { resultsCommand } from './results';
 export { runCommand } from './run';
+export { validateJson } from './validateJson';
+/** For the second Ctrl+C (src/cli/main.ts), which must reach the trees the commands started. */
+export { killAllTreesNow } from '../../core/process';
 /** For `autoexp validate --json`'s append-only check (core/gitHistory imports simple-git on demand). */
 export { simpleGit } from 'simple-git';

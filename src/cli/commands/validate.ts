@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import { type PackRef, packsToValidate, referencePacks } from '../../core/discovery';
-import { findingCounts } from '../../core/summary';
-import { type PackReport, referenceReport, validatePacks } from '../../core/validation/validate';
+import { referenceReport, referenceReports } from '../../core/validation/reference';
 import { onePositional, parse } from '../args';
 import type { CliIO } from '../io';
 
@@ -12,10 +11,10 @@ import type { CliIO } from '../io';
 export async function validateCommand(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parse('validate', args, { json: { type: 'boolean' } });
   const packs = positionals.length === 0 ? await packsToValidate(io.cwd) : packsOfRoot(onePositional('validate', positionals, 'ROOT'), io);
-  // The extended rules only run for --json: the text output stays validate.py's, line for line.
-  const reports = await validatePacks(packs, { extended: values.json, git: values.json });
-  const { lines, exitCode } = referenceReport(reports);
-  if (values.json) return printJson(reports, exitCode, io);
+  // The extended rules only run for --json, from the bundle of the other commands: the text output
+  // stays validate.py's, line for line, and costs no more than it.
+  if (values.json) return (await import('./index')).validateJson(packs, io);
+  const { lines, exitCode } = referenceReport(referenceReports(packs));
   io.out(lines.join('\n')); // one write: a thousand packs are a thousand lines
   return exitCode;
 }
@@ -25,13 +24,4 @@ function packsOfRoot(root: string, io: CliIO): PackRef[] {
   // stdout stays validate.py's `FAIL: no experiments found`; the reason goes to stderr.
   if (problem) io.err(`autoexp: ${problem}`);
   return packs;
-}
-
-/** Every rule's findings with positions; `ok` (and exit 0) only when no finding is an error. */
-function printJson(reports: readonly PackReport[], referenceExit: 0 | 1, io: CliIO): number {
-  const findings = reports.flatMap((r) => r.findings.map((f) => ({ pack: r.pack.slug, ...f })));
-  const ok = referenceExit === 0 && findingCounts(findings).errors === 0;
-  const packs = reports.map((r) => ({ slug: r.pack.slug, dir: r.pack.dir, valid: findingCounts(r.findings).errors === 0 }));
-  io.out(JSON.stringify({ ok, packs, findings }, null, 2));
-  return ok ? 0 : 1;
 }
