@@ -8,10 +8,21 @@ import { loadPackInfo } from '../../src/core/packInfo';
 import { packChildren, packNode, packView, proposalNodes, runNodes, trialNodes } from '../../src/extension/tree/model';
 import { EXPERIMENTS, tempDir, WORKSPACE } from './helpers';
 
-async function info(slug: string) {
+async function packOf(slug: string) {
   const folder = await listExperimentsFolder(EXPERIMENTS);
-  const pack = [...folder.packs, ...folder.support].find((p) => p.slug === slug)!;
-  return loadPackInfo(pack);
+  return [...folder.packs, ...folder.support].find((p) => p.slug === slug)!;
+}
+
+async function info(slug: string) {
+  return loadPackInfo(await packOf(slug));
+}
+
+/** A fixture pack copied to a temporary folder, to change its files. */
+async function copyOf(slug: string) {
+  const original = await packOf(slug);
+  const copy = path.join(tempDir(), slug);
+  cpSync(original.dir, copy, { recursive: true });
+  return { pack: { ...original, dir: copy }, copy };
 }
 
 describe('pack nodes', () => {
@@ -69,11 +80,7 @@ describe('pack nodes', () => {
   });
 
   test('a Memory child opens memory.md when the pack has one, and is absent otherwise', async () => {
-    const folder = await listExperimentsFolder(EXPERIMENTS);
-    const smoke = folder.packs.find((p) => p.slug === 'smoke-keep-revert')!;
-    const copy = path.join(tempDir(), 'smoke-keep-revert');
-    cpSync(smoke.dir, copy, { recursive: true });
-    const pack = { ...smoke, dir: copy };
+    const { pack, copy } = await copyOf('smoke-keep-revert');
     assert.deepEqual(packChildren(await loadPackInfo(pack)).map((c) => c.label), ['Program', 'Target', 'Proposals', 'Runs', 'Results']);
     writeFileSync(path.join(copy, 'memory.md'), '# Memory\n');
     const children = packChildren(await loadPackInfo(pack));
@@ -131,11 +138,7 @@ describe('when a pack is redrawn', () => {
   // A redraw drops the commands of every row under the pack until VS Code draws them again; the tree
   // redraws only when this view differs from the one it drew.
   test('a second read of an unchanged pack, or a state drawn alike, is the same view; a new row, a warning or a measure is not', async () => {
-    const folder = await listExperimentsFolder(EXPERIMENTS);
-    const outside = folder.packs.find((p) => p.slug === 'outside-target')!;
-    const copy = path.join(tempDir(), 'outside-target');
-    cpSync(outside.dir, copy, { recursive: true });
-    const pack = { ...outside, dir: copy };
+    const { pack, copy } = await copyOf('outside-target');
     const first = await loadPackInfo(pack);
     const drawn = packView(first, 'unknown');
     assert.equal(packView(await loadPackInfo(pack), 'unknown'), drawn, 'the same files read again');
