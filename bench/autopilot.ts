@@ -12,6 +12,7 @@ import type { Agent } from '../src/core/autopilot/commandAgent';
 import { createSandbox } from '../src/core/autopilot/sandbox';
 import { runAutopilot } from '../src/core/autopilot/session';
 import { recordGitStarts } from '../test/unit/gitStarts';
+import { benchPython } from './python';
 
 const TRIALS = 20;
 
@@ -44,7 +45,7 @@ async function session(pack: string): Promise<{ elapsed: number; children: numbe
   const start = performance.now();
   await runAutopilot({
     pack,
-    python: 'python3',
+    python: benchPython().executable,
     agent: inProcessAgent,
     budgets: { ...DEFAULT_BUDGETS, maxTrials: TRIALS, patience: TRIALS },
     native: { repeat: 1, margin: 0 },

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runLoop } from '../src/core/run/runLoop';
+import { benchPython } from './python';
 
 const PROPOSALS = 50;
 /** The short run that, beside the long one, tells the one-off start from the cost of each trial. */
@@ -42,15 +43,16 @@ function median(values: number[]): number {
 
 export async function loopFigures(scratch: string, cli: string, templateLoop: string, figure: (name: string, value: number, unit: string, digits?: number) => void): Promise<void> {
   const { pack, proposals, reset } = fastPack(path.join(scratch, 'loop-bench'), templateLoop);
+  const python = benchPython().executable;
   const timed = (fn: () => void) => {
     reset();
     const start = performance.now();
     fn();
     return performance.now() - start;
   };
-  const direct = (some: string[]) => timed(() => execFileSync('python3', [path.join(pack, 'loop.py'), ...some.flatMap((p) => ['--proposal', p])], { cwd: pack, stdio: 'pipe' }));
+  const direct = (some: string[]) => timed(() => execFileSync(python, [path.join(pack, 'loop.py'), ...some.flatMap((p) => ['--proposal', p])], { cwd: pack, stdio: 'pipe' }));
   const engine = (some: string[]) =>
-    timed(() => execFileSync(process.execPath, [cli, 'run', pack, ...some.flatMap((p) => ['--proposal', p]), '--engine', 'pack', '--python', 'python3'], { stdio: 'pipe' }));
+    timed(() => execFileSync(process.execPath, [cli, 'run', pack, ...some.flatMap((p) => ['--proposal', p]), '--engine', 'pack', '--python', python], { stdio: 'pipe' }));
   const few = proposals.slice(0, FEW);
   const wall = { direct: [] as number[], engine: [] as number[] };
   const ratios: number[] = [];
@@ -85,7 +87,7 @@ export async function loopFigures(scratch: string, cli: string, templateLoop: st
     await runLoop({
       pack,
       proposals,
-      python: 'python3',
+      python,
       engine: 'native',
       reporter: {
         line: () => undefined,

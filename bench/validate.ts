@@ -6,9 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { generatePackTree } from './generate';
+import { benchPython } from './python';
 
 const PACKS = 1000;
 const LOG_BYTES = 36_000;
@@ -25,21 +25,9 @@ function timed(fn: () => unknown): number {
   return performance.now() - start;
 }
 
-/**
- * The Python the reference runs on: AUTOEXP_BENCH_PYTHON, else the system's /usr/bin/python3 (Debian's,
- * as on CI), else the interpreter behind `python3`. A version manager's `python3` is often a shell
- * script that starts the real one, and its interpreter may start three times slower than the system's
- * (pyenv's here: 120 ms against 40): timing either would flatter Autoexp.
- */
-function realPython(): { executable: string; version: string } {
-  const command = process.env.AUTOEXP_BENCH_PYTHON || (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
-  const [executable, version] = execFileSync(command, ['-c', 'import sys; print(sys.executable); print(sys.version.split()[0])'], { encoding: 'utf8' }).trim().split('\n');
-  return { executable, version };
-}
-
 export function validateFigures(scratch: string, cli: string, reference: string, figure: (name: string, value: number, unit: string, digits?: number) => void): void {
   const experiments = path.join(generatePackTree(path.join(scratch, 'validate-bench'), PACKS, LOG_BYTES), 'atris', 'experiments');
-  const { executable: python, version } = realPython();
+  const { executable: python, version } = benchPython();
   console.log(`# reference: Python ${version} at ${python}`);
   // NODE_EXTRA_CA_CERTS (a proxy's private CA, as on this build machine) makes every Node start parse
   // that bundle before any script runs. A user's machine seldom has it, so the comparison runs without
