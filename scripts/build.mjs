@@ -16,8 +16,10 @@ const watch = process.argv.includes('--watch');
 const cliCommandsApart = {
   name: 'cli-commands-apart',
   setup(build) {
-    // `./index` is how src/cli/commands/validate.ts reaches the same module, for --json.
-    build.onResolve({ filter: /^(\.\/commands\/index|\.\/index|simple-git)$/ }, () => ({ path: './cli-commands.cjs', external: true }));
+    const apart = { path: './cli-commands.cjs', external: true };
+    build.onResolve({ filter: /^(\.\/commands\/index|simple-git)$/ }, () => apart);
+    // How src/cli/commands/validate.ts reaches the same module, for --json; any other `./index` is bundled.
+    build.onResolve({ filter: /^\.\/index$/ }, (args) => (args.importer.endsWith(path.join('cli', 'commands', 'validate.ts')) ? apart : undefined));
   },
 };
 

@@ -14,6 +14,7 @@ import { PackInfoCache } from './tree/packInfoCache';
 import { packChildren, packNode, packView, proposalNodes, runNodes, trialNodes, type NodeSpec, type PackState } from './tree/model';
 
 type PackNode = { kind: 'pack'; pack: PackRef };
+type DrawState = [PackState, number | undefined, string | undefined];
 type Node = { kind: 'folder'; workspace: WorkspacePacks } | { kind: 'examples'; packs: PackRef[]; key: string } | PackNode | { kind: 'spec'; spec: NodeSpec };
 
 export class ExperimentsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
@@ -32,8 +33,8 @@ export class ExperimentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
    */
   private readonly packNodes = new Map<string, PackNode>();
   private readonly toRedraw = new Set<string>();
-  /** Each drawn pack's view (see packView): a redraw that would draw the same is skipped. */
-  private readonly shown = new Map<string, string>();
+  /** What each pack was last drawn from: a redraw that would draw the same is skipped (see packView). */
+  private readonly shown = new Map<string, { info: PackInfo; state: DrawState }>();
   /** Which packs the top of the tree showed when last drawn. */
   private drawnKey: string | undefined;
 
@@ -86,12 +87,8 @@ export class ExperimentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
       dirs.map(async (dir) => {
         const node = this.packNodes.get(dir);
         if (!node) return undefined;
-        const view = await this.info(node.pack).then(
-          (info) => this.viewOf(node.pack.dir, info),
-          () => undefined,
-        );
-        if (view !== undefined && this.shown.get(dir) === view) return undefined;
-        if (view !== undefined) this.shown.set(dir, view);
+        const info = await this.info(node.pack).catch(() => undefined);
+        if (info && this.drawsAsShown(dir, info)) return undefined;
         return node;
       }),
     );
@@ -99,12 +96,23 @@ export class ExperimentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
     if (nodes.length) this.changed.fire(nodes);
   }
 
-  private viewOf(dir: string, info: PackInfo): string {
-    return packView(info, ...this.drawState(dir));
+  /**
+   * Whether the pack would draw as it was last drawn. The views are rendered only when the details
+   * were read again: a draw itself renders nothing, so a 10,000-row log costs nothing until Runs opens.
+   */
+  private drawsAsShown(dir: string, info: PackInfo): boolean {
+    const drawn = this.shown.get(dir);
+    const state = this.drawState(dir);
+    if (!drawn) return false;
+    if (drawn.info === info && drawn.state.every((value, i) => value === state[i])) return true;
+    const same = packView(drawn.info, ...drawn.state) === packView(info, ...state);
+    // Either way this is what the pack draws now: after a redraw, another request for it is no change.
+    this.shown.set(dir, { info, state });
+    return same;
   }
 
   /** What a pack's row shows besides its files: its state, the measured score, the Autopilot progress. */
-  private drawState(dir: string): [PackState, number | undefined, string | undefined] {
+  private drawState(dir: string): DrawState {
     return [this.state(dir), this.measured.get(dir), this.running.get(dir)?.autopilot || undefined];
   }
 
@@ -205,8 +213,9 @@ export class ExperimentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
       case 'pack': {
         const dir = node.pack.dir;
         const info = await this.info(node.pack);
-        const spec = packNode(info, ...this.drawState(dir));
-        this.shown.set(dir, this.viewOf(dir, info));
+        const state = this.drawState(dir);
+        this.shown.set(dir, { info, state });
+        const spec = packNode(info, ...state);
         const item = toItem(spec);
         item.resourceUri = vscode.Uri.file(node.pack.dir);
         // A running example offers Stop like any pack; only at rest is it told apart.

@@ -219,7 +219,8 @@ export function trialNodes(info: PackInfo, runIndex: number): NodeSpec[] {
  * Everything a pack's row and the rows under it show, as one string: two equal views draw the same
  * tree. The tree redraws a pack only when its view changed, because a redraw costs more than the
  * paint: VS Code's extension host drops the commands of every row under the pack at once, and until
- * the rows are drawn again, a click on one fails with "Actual command not found".
+ * the rows are drawn again, a click on one fails with "Actual command not found". It renders every
+ * trial: compare views only when a pack's details were read again, never on each draw.
  */
 export function packView(info: PackInfo, state: PackState, measured?: number, autopilot?: string): string {
   const runs = info.log?.runs ?? [];
