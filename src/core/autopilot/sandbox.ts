@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { execa } from 'execa';
 import { unlessMissing } from '../fsErrors';
 import { findRepoRoot } from '../gitHistory';
-import { changedSince, fileSignature, snapshotTree, type TreeSnapshot } from './treeSnapshot';
+import { changedSince, fileSignature, snapshotTree, type TreeSnapshot } from '../treeSnapshot';
 
 const run = promisify(execFile);
 

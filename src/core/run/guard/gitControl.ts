@@ -23,7 +23,8 @@ export interface GitDirs {
 export type ControlEntry = Entry & { digest?: string };
 export type ControlState = Map<string, ControlEntry>;
 
-function controlFiles(dirs: GitDirs): string[] {
+/** The files of `.git` that decide what the repository does and what `git status` shows. */
+export function controlFiles(dirs: GitDirs): string[] {
   const files = [path.join(dirs.gitDir, 'HEAD'), path.join(dirs.gitDir, 'index'), path.join(dirs.gitDir, 'config.worktree')];
   for (const name of ['config', 'packed-refs', 'config.worktree']) files.push(path.join(dirs.commonDir, name));
   for (const dir of ['refs', 'hooks', 'info']) listFiles(path.join(dirs.commonDir, dir), undefined, files);

@@ -5,13 +5,15 @@
  * put back, new files removed, and each path named. Outside git the folder that holds the pack's
  * `atris/` is covered instead.
  *
- * Cost: one `git status` a trial, after the proposal. A mark does not list the repository again: it
+ * Cost: one walk of the repository's files a trial, after the proposal; a `git status` only when the
+ * walk shows a change besides the target and results.tsv (./scanReuse.ts), or in a repository too
+ * large to walk. A mark does not list the repository again: it
  * looks at the files it already knows (changed and untracked ones) and notes the file-system clock;
  * the check tells the proposal's changes from those made before the mark (by loop.py, by measure.py)
  * by their status-change time, which a write, a rename or a link always moves and no process can set
  * back. Only what the scan shows is read, and unchanged files never twice (./fileEntry.ts).
  */
-import { lstatSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, readdirSync, rmdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { realPath } from '../../realPath';
@@ -35,6 +37,11 @@ export interface GuardOptions {
 export interface GuardMark {
   /** The file-system clock at the mark (ns): a change stamped at or after it is the proposal's. */
   at: bigint;
+  /**
+   * Whether the clock was seen to tick at the mark, so that every change after it is stamped later than
+   * any before it: only then may a walk stand in for `git status`.
+   */
+  ticked: boolean;
   control?: ControlState;
   results?: AppendOnlyMark;
 }
@@ -75,10 +82,10 @@ export class RepoGuard {
    * unchanged by a proposal; undefined: a tracked file already deleted.
    */
   private known?: Map<string, Entry | undefined>;
+  private knownReady?: Promise<Map<string, Entry | undefined>>;
   /** Paths that appeared after the first scan, with the time they appeared: an interrupted trial's new files. */
   private readonly appeared = new Map<string, bigint>();
   private control?: ControlState;
-  private ticks = 0;
 
   private constructor(
     readonly scope: Scope,
@@ -95,7 +102,11 @@ export class RepoGuard {
     const scope = (await gitScope(pack)) ?? folderScope(root);
     const dir = ensureJournalDir(root);
     const results = options.resultsFile ? new AppendOnlyFile(realPath(options.resultsFile), path.join(dir, `guard-${options.id}-results.tsv`)) : undefined;
-    return new RepoGuard(scope, options.store, realPath(options.target), path.join(dir, `guard-${options.id}.clock`), results);
+    const guard = new RepoGuard(scope, options.store, realPath(options.target), path.join(dir, `guard-${options.id}.clock`), results);
+    // The first scan starts now, while the run starts its other processes; the first mark waits for it
+    // (and meets its failure, if it fails).
+    guard.knownFiles().catch(() => undefined);
+    return guard;
   }
 
   get root(): string {
@@ -109,7 +120,14 @@ export class RepoGuard {
 
   /** The file-system clock, read by stamping a file of our own: the same clock, and coarseness, as the repository's. */
   private stamp(): bigint {
-    writeFileSync(this.clock, String(++this.ticks));
+    // utimes moves ctime as a write does, and writes no data: rewriting the file made ext4 flush it, 1 ms a stamp.
+    const now = new Date();
+    try {
+      utimesSync(this.clock, now, now);
+    } catch (err) {
+      if (!isMissing(err)) throw err;
+      writeFileSync(this.clock, '');
+    }
     return lstatNs(this.clock)?.ctimeNs ?? 0n;
   }
 
@@ -118,22 +136,29 @@ export class RepoGuard {
    * until it has moved on (file-system clocks tick coarsely). On a file system whose clock ticks in
    * seconds it gives up waiting, and a change in the mark's own tick counts as the proposal's.
    */
-  private async markTime(): Promise<bigint> {
+  private async markTime(): Promise<{ at: bigint; ticked: boolean }> {
     const first = this.stamp();
     for (let waited = 0; waited < CLOCK_WAIT_MS; waited++) {
       const next = this.stamp();
-      if (next > first) return next;
+      if (next > first) return { at: next, ticked: true };
       await delay(1);
     }
-    return first;
+    return { at: first, ticked: false };
   }
 
-  private async knownFiles(): Promise<Map<string, Entry | undefined>> {
-    if (!this.known) {
-      this.known = new Map();
-      for (const file of (await this.scope.scan()).keys()) if (!this.isResults(file)) this.known.set(file, captureEntry(this.store, file));
-    }
-    return this.known;
+  private knownFiles(): Promise<Map<string, Entry | undefined>> {
+    this.knownReady ??= this.scope.scan().then(
+      (scan) => {
+        const known = new Map<string, Entry | undefined>();
+        for (const file of scan.keys()) if (!this.isResults(file)) known.set(file, captureEntry(this.store, file));
+        return (this.known = known);
+      },
+      (err: unknown) => {
+        this.knownReady = undefined; // the next look tries again
+        throw err;
+      },
+    );
+    return this.knownReady;
   }
 
   async mark(): Promise<GuardMark> {
@@ -145,7 +170,7 @@ export class RepoGuard {
     }
     if (this.scope.git) this.control = captureControl(this.store, this.scope.git, this.control);
     const results = this.results?.mark();
-    return { at: await this.markTime(), control: this.control, results };
+    return { ...(await this.markTime()), control: this.control, results };
   }
 
   /**
@@ -179,7 +204,9 @@ export class RepoGuard {
     const skip = (file: string) => unrestorable.has(file) || (file === this.target && !options.targetToo);
     const removed: string[] = [];
     for (let round = 1; ; round++) {
-      const { modified, tracked, created } = this.diff(mark, await this.scope.scan(), skip);
+      // The first look may reuse the last scan; after a put-back, git looks again.
+      const scan = round === 1 && mark.ticked ? await this.scope.rescan(this.exempt(options.targetToo)) : await this.scope.scan();
+      const { modified, tracked, created } = this.diff(mark, scan, skip);
       const left = [...modified, ...tracked, ...created];
       if (left.length === 0) break;
       if (round > MAX_ROUNDS) {
@@ -207,6 +234,14 @@ export class RepoGuard {
     }
     this.removeEmptyFolders(removed, mark.at);
     return { changed: [...changed].sort(), unrestorable: [...unrestorable].sort(), kept };
+  }
+
+  /** Paths whose changes a check judges without the scan: results.tsv (append-only), and the target unless it is checked too. */
+  private exempt(targetToo = false): Set<string> {
+    const exempt = new Set<string>();
+    if (this.results) exempt.add(this.results.file);
+    if (!targetToo) exempt.add(this.target);
+    return exempt;
   }
 
   /**

@@ -6,7 +6,7 @@
  */
 import { lstatSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { isMissing, unlessMissing } from '../fsErrors';
+import { isMissing, unlessMissing } from './fsErrors';
 
 /** Relative path to signature: `dir` for a folder, inode, size and times for anything else. */
 export type TreeSnapshot = Map<string, string>;
@@ -21,28 +21,38 @@ export function fileSignature(file: string): string | undefined {
 
 /** `snapshot`, when given, gets the entries instead of a new map; `prefix` goes before every path (a subfolder's). */
 export function snapshotTree(root: string, skip: (rel: string) => boolean, prefix = '', snapshot: TreeSnapshot = new Map()): TreeSnapshot {
-  const walk = (dir: string, under: string) => {
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch (err) {
-      if (isMissing(err)) return; // removed while we looked: what the next look sees
-      throw err;
-    }
-    for (const entry of entries) {
-      const rel = under + entry.name;
-      if (skip(rel)) continue;
-      if (entry.isDirectory()) {
-        snapshot.set(rel, FOLDER);
-        walk(path.join(dir, entry.name), rel + path.sep);
-        continue;
-      }
+  walk(root, prefix, skip, snapshot, Infinity);
+  return snapshot;
+}
+
+/** snapshotTree(), or undefined as soon as it holds more than `limit` entries: past that size a walk stops paying. */
+export function snapshotTreeUpTo(root: string, skip: (rel: string) => boolean, limit: number): TreeSnapshot | undefined {
+  const snapshot: TreeSnapshot = new Map();
+  return walk(root, '', skip, snapshot, limit) ? snapshot : undefined;
+}
+
+/** False when it stopped at `limit`. */
+function walk(dir: string, under: string, skip: (rel: string) => boolean, snapshot: TreeSnapshot, limit: number): boolean {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    if (isMissing(err)) return true; // removed while we looked: what the next look sees
+    throw err;
+  }
+  for (const entry of entries) {
+    const rel = under + entry.name;
+    if (skip(rel)) continue;
+    if (entry.isDirectory()) {
+      snapshot.set(rel, FOLDER);
+      if (!walk(path.join(dir, entry.name), rel + path.sep, skip, snapshot, limit)) return false;
+    } else {
       const signature = fileSignature(path.join(dir, entry.name));
       if (signature !== undefined) snapshot.set(rel, signature);
     }
-  };
-  walk(root, prefix);
-  return snapshot;
+    if (snapshot.size > limit) return false;
+  }
+  return true;
 }
 
 /** Paths whose signature differs, that appeared or that went away; with `filesOnly`, folders are left out. */
