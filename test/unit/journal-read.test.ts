@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { JOURNAL_DIR, JOURNAL_FILE, JournalTail, readJournal } from '../../src/core/run/journal';
+import { JOURNAL_DIR, JOURNAL_FILE, Journal, JournalTail, readJournal, readUnfinishedRuns } from '../../src/core/run/journal';
 import { acquireLock, heldLock, lockPath } from '../../src/core/run/lock';
 import { REPO_ROOT, tempDir, writeTree } from './helpers';
 
@@ -77,5 +77,61 @@ describe('reading the journal', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO_ROOT, encoding: 'utf8', ...asNobody, env: { ...process.env, HOME: root } });
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(r.stdout.trimEnd().split('\n'), [`${file}: cannot read the run journal (EACCES)`, `${file}: cannot read the run journal (EACCES)`]);
+  });
+});
+
+describe('the runs recovery reads at every start', () => {
+  const start = (run: string) => ({ type: 'run-start', run, pack: '/p', slug: 'p', engine: 'pack', proposals: ['a.py'], target: '/p/t', pid: 1, at: 'now' });
+  const trial = (run: string) => ({ type: 'trial-start', run, trial: 1, proposal: 'a.py', target: '/p/t', before: 'h', at: 'now' });
+  const end = (run: string, status = 'finished') => ({ type: 'run-end', run, status, at: 'now' });
+
+  test('only the runs with no run-end, exactly as the whole journal gives them; a torn or malformed run-end leaves its run open', () => {
+    const root = tempDir();
+    const lines = [
+      JSON.stringify(start('done')),
+      JSON.stringify(trial('done')),
+      JSON.stringify(end('done')),
+      JSON.stringify(start('killed')),
+      JSON.stringify(trial('killed')),
+      JSON.stringify(start('torn')),
+      JSON.stringify(end('torn')).slice(0, 30), // the writer was killed mid-line
+      JSON.stringify(start('bad-status')),
+      JSON.stringify(end('bad-status', 'exploded')), // JSON, but not a run-end the schema accepts
+      'not json at all',
+      JSON.stringify({ type: 'run-end', run: 42 }),
+    ];
+    writeTree(root, { [path.join(JOURNAL_DIR, JOURNAL_FILE)]: `${lines.join('\n')}\n` });
+    const open = readUnfinishedRuns(root);
+    assert.deepEqual(open.map((r) => r.id), ['killed', 'torn', 'bad-status']);
+    assert.deepEqual(open, readJournal(root).runs.filter((r) => r.status === undefined));
+    assert.equal(open[0].trials.length, 1);
+  });
+
+  test('no journal yet: no runs', () => {
+    assert.deepEqual(readUnfinishedRuns(tempDir()), []);
+  });
+});
+
+describe('a run\'s journal', () => {
+  test('reads back only what was appended since it opened, a shim\'s lines included', () => {
+    const root = tempDir();
+    const earlier = new Journal(root);
+    earlier.append({ type: 'run-start', run: 'old', pack: '/p', slug: 'p', engine: 'pack', proposals: [], target: '/p/t', pid: 1, at: 'now' });
+    const journal = new Journal(root);
+    journal.append({ type: 'run-start', run: 'new', pack: '/p', slug: 'p', engine: 'pack', proposals: [], target: '/p/t', pid: 1, at: 'now' });
+    appendFileSync(journal.file, `${JSON.stringify({ type: 'trial-start', run: 'new', trial: 1, proposal: 'a.py', target: '/p/t', before: 'h', at: 'now' })}\n`);
+    assert.deepEqual(journal.read().runs.map((r) => [r.id, r.trials.length]), [['new', 1]]);
+    assert.deepEqual(readJournal(root).runs.map((r) => r.id), ['old', 'new']);
+  });
+
+  test('a line a killed writer left torn is ended first: the next run-start is not lost with it', () => {
+    const root = tempDir();
+    const file = path.join(root, JOURNAL_DIR, JOURNAL_FILE);
+    writeTree(root, { [path.join(JOURNAL_DIR, JOURNAL_FILE)]: '{"type":"trial-applied","run":"old","tri' });
+    const journal = new Journal(root);
+    journal.append({ type: 'run-start', run: 'next', pack: '/p', slug: 'p', engine: 'pack', proposals: [], target: '/p/t', pid: 1, at: 'now' });
+    assert.equal(readFileSync(file, 'utf8').split('\n')[0], '{"type":"trial-applied","run":"old","tri');
+    assert.deepEqual(journal.read().runs.map((r) => r.id), ['next']);
+    assert.deepEqual(readJournal(root), { runs: journal.read().runs, badLines: [1] });
   });
 });

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { unlessMissing } from '../fsErrors';
 import { isSameProcess } from '../processTable';
 import { realPath } from '../realPath';
-import { Journal, isPack, journalDir, nowIso, readJournal, type RunRecord, type TrialEndStatus, type TrialRecord } from './journal';
+import { Journal, isPack, journalDir, nowIso, readUnfinishedRuns, type RunRecord, type TrialEndStatus, type TrialRecord } from './journal';
 import { pairRows, rowDecision, rowsAfter } from './rowPairing';
 import { killRunProcesses } from './runProcesses';
 import { SnapshotStore, restoreFile } from './snapshots';
@@ -28,9 +28,8 @@ export interface Recovered {
 }
 
 export function recoverInterrupted(root: string, packDir?: string): Recovered[] {
-  const contents = readJournal(root);
   const pack = packDir && realPath(packDir);
-  const stale = contents.runs.filter((r) => r.status === undefined && !isSameProcess({ pid: r.pid, startTime: r.startTime }) && (!pack || isPack(r, pack)));
+  const stale = readUnfinishedRuns(root).filter((r) => r.status === undefined && !isSameProcess({ pid: r.pid, startTime: r.startTime }) && (!pack || isPack(r, pack)));
   if (stale.length === 0) return [];
   const journal = new Journal(root);
   const store = new SnapshotStore(root);
