@@ -146,7 +146,10 @@ export async function runProcess(command: string, args: string[], options: RunOp
     if (pgid === undefined) return resolve();
     child.once('exit', () => {
       void endGroup(pgid).then(async () => {
-        await Promise.race([outputDone, delay(PIPE_GRACE_MS)]);
+        // The grace timer is cleared once the output is done: left armed, it held the process open at its end.
+        let grace: NodeJS.Timeout | undefined;
+        await Promise.race([outputDone, new Promise((r) => (grace = setTimeout(r, PIPE_GRACE_MS)))]);
+        clearTimeout(grace);
         child.stdout?.destroy();
         child.stderr?.destroy();
         resolve();
