@@ -3,6 +3,7 @@
  * real process, spoken to over stdin/stdout with Content-Length framing, on a real pack folder.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -124,6 +125,13 @@ describe('autoexp lsp over stdio', () => {
     wires.push(wire);
     assert.equal(await wire.exited, 2);
     assert.equal(wire.stderr, 'autoexp lsp: unexpected argument "extra" (the server speaks LSP over stdin/stdout)\n');
+  });
+
+  test('the server is the bundle VS Code starts (dist/server.cjs), loaded by lsp alone: the other commands never load it', () => {
+    const loaded = execFileSync(process.execPath, ['-e', `require(${JSON.stringify(path.join(REPO_ROOT, 'dist', 'cli-commands.cjs'))}); console.log(Object.keys(require.cache).map((f) => require('path').basename(f)).join(' '))`], { encoding: 'utf8' });
+    assert.equal(loaded.trim(), 'cli-commands.cjs');
+    const commands = readFileSync(path.join(REPO_ROOT, 'dist', 'cli-commands.cjs'), 'utf8');
+    assert.equal(commands.includes('textDocument/publishDiagnostics'), false, 'no copy of the protocol library in the commands\' bundle');
   });
 });
 

@@ -2,9 +2,7 @@
  * `autoexp lsp`: the pack language server over stdin/stdout, so any editor that speaks LSP gets the
  * same diagnostics and quick fixes as VS Code.
  */
-import { ProposedFeatures, createConnection } from 'vscode-languageserver/node';
 import { UserError } from '../../core/errors';
-import { PackServer } from '../../server/packServer';
 import { parse } from '../args';
 import type { CliIO } from '../io';
 
@@ -14,8 +12,9 @@ export async function lspCommand(args: string[], io: CliIO): Promise<number> {
   if (positionals.length) throw new UserError(`autoexp lsp: unexpected argument "${positionals[0]}" (the server speaks LSP over stdin/stdout)`, 2);
   // stdout carries the protocol: a stray console.log from any library would corrupt it.
   console.log = console.info = console.error;
-  const connection = createConnection(ProposedFeatures.all, process.stdin, process.stdout);
-  new PackServer(connection, { defaultTemplatesDir: io.templatesDir }).listen();
+  // The server's own bundle (dist/server.cjs), loaded only now.
+  const { startServer } = await import('../../server/main');
+  const connection = startServer(io.templatesDir, { input: process.stdin, output: process.stdout });
   return new Promise<number>((resolve) => {
     connection.onExit(() => resolve(0));
     // SIGTERM or Ctrl+C: end the input as an editor closing the pipe would; the connection then exits.
