@@ -135,11 +135,16 @@ export async function openRun(options: OpenRunOptions): Promise<OpenRun> {
     recovered,
     close(summary) {
       try {
-        // Nothing the run started may outlive it.
-        processes.close();
+        try {
+          // Nothing the run started may outlive it.
+          processes.close();
+        } finally {
+          // Before the run-end: killed between the two, the run is unfinished and its recovery removes
+          // the guard's files; killed after the run-end, nothing would.
+          guard.dispose();
+        }
         journal.append({ type: 'run-end', run, status: summary.status, message: summary.message, best: summary.best, at: nowIso() });
       } finally {
-        guard.dispose();
         lock.release();
       }
     },
