@@ -29,7 +29,7 @@ export interface Recovered {
 
 export function recoverInterrupted(root: string, packDir?: string): Recovered[] {
   const pack = packDir && realPath(packDir);
-  const stale = readUnfinishedRuns(root).filter((r) => r.status === undefined && !isSameProcess({ pid: r.pid, startTime: r.startTime }) && (!pack || isPack(r, pack)));
+  const stale = readUnfinishedRuns(root).filter((r) => !isSameProcess({ pid: r.pid, startTime: r.startTime }) && (!pack || isPack(r, pack)));
   if (stale.length === 0) return [];
   const journal = new Journal(root);
   const store = new SnapshotStore(root);
