@@ -33,7 +33,12 @@ export function validateFigures(scratch: string, cli: string, reference: string,
   // that bundle before any script runs. A user's machine seldom has it, so the comparison runs without
   // it, and, when it is set, once more with it: both figures are printed.
   const extraCerts = process.env.NODE_EXTRA_CA_CERTS;
-  const plain = { ...process.env };
+  // PYTHONUNBUFFERED (set on this build machine, and in many container images) makes validate.py write
+  // each printed line with a system call of its own, 2,002 here: Python as it runs by default is compared.
+  const neutral = { ...process.env };
+  if (neutral.PYTHONUNBUFFERED !== undefined) console.log('# PYTHONUNBUFFERED is unset for both sides: validate.py then buffers its output, as by default');
+  delete neutral.PYTHONUNBUFFERED;
+  const plain = { ...neutral };
   delete plain.NODE_EXTRA_CA_CERTS;
   const compare = (env: NodeJS.ProcessEnv, suffix: string) => {
     const ours = () => execFileSync(process.execPath, [cli, 'validate', experiments], { encoding: 'utf8', env });
@@ -53,7 +58,7 @@ export function validateFigures(scratch: string, cli: string, reference: string,
   compare(plain, '');
   if (extraCerts) {
     console.log(`# NODE_EXTRA_CA_CERTS=${extraCerts} is set here: the same comparison with it`);
-    compare(process.env, '_with_extra_ca_certs');
+    compare(neutral, '_with_extra_ca_certs');
   }
 }
 
