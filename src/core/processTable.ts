@@ -5,7 +5,7 @@
  * boot), and nothing is killed unless both still match. Without /proc (macOS) the start time is
  * unknown and a pid is all there is.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { errorCode, isGone, isMissing } from './fsErrors';
 
 /** A process as a journal or a lock records it. */
@@ -123,6 +123,36 @@ export function processesWithEnv(name: string, value: string): number[] {
     }
     // A leading NUL so the first variable matches like the others.
     if (Buffer.concat([Buffer.from([0]), environ]).includes(entry) && isProcessRunning(pid)) found.push(pid);
+  }
+  return found;
+}
+
+/**
+ * Live processes other than this one with `file` open. A fork holds its parent's descriptors until
+ * it execs (they are close-on-exec): so a run's child caught between fork and exec, which still has
+ * the run's environment without its id, is found by the file the run holds open. `file` is a real path.
+ */
+export function processesHolding(file: string): number[] {
+  const found: number[] = [];
+  for (const pid of livePids()) {
+    if (pid === process.pid) continue;
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch (err) {
+      // Gone since the listing, or another user's process: not one of the run's.
+      if (isMissing(err) || isGone(err) || errorCode(err) === 'EACCES') continue;
+      throw err;
+    }
+    const holds = fds.some((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`) === file;
+      } catch (err) {
+        if (isMissing(err) || isGone(err) || errorCode(err) === 'EACCES') return false; // closed meanwhile
+        throw err;
+      }
+    });
+    if (holds && isProcessRunning(pid)) found.push(pid);
   }
   return found;
 }

@@ -66,7 +66,7 @@ for (const engine of ['native', 'pack'] as const) {
         }
         assertConsistent(repo, pack, BASELINE, label);
         assert.deepEqual(shimFoldersOf(child.pid!), [], `${label}: the run's shim folder is gone`);
-        assert.deepEqual(readdirSync(path.join(repo, '.autoexp')).filter((f) => f.startsWith('guard-')), [], `${label}: the killed run's guard files are gone`);
+        assert.deepEqual(readdirSync(path.join(repo, '.autoexp')).filter((f) => f.startsWith('guard-') || f.endsWith('.held')), [], `${label}: the killed run's guard and held files are gone`);
       }
     });
   });

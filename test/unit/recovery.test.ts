@@ -14,6 +14,7 @@ import { identify, isProcessRunning } from '../../src/core/processTable';
 import { Journal, JOURNAL_DIR, JOURNAL_FILE, nowIso, readJournal, runsOfPack } from '../../src/core/run/journal';
 import { acquireLock, heldLock, lockPath } from '../../src/core/run/lock';
 import { recoverInterrupted } from '../../src/core/run/recovery';
+import { heldFileOf } from '../../src/core/run/runProcesses';
 import { runLoop } from '../../src/core/run/runLoop';
 import { removeDeadShimFolders } from '../../src/core/run/shimFolder';
 import { REPO_ROOT, tempDir } from './helpers';
@@ -121,6 +122,37 @@ describe('the next start after a crash', () => {
     assert.equal(isProcessRunning(stranger.pid), true, 'the unrelated process lives on');
     assert.equal(isProcessRunning(ours.pid), false, 'the run\'s own process is gone');
     assert.deepEqual(runsOfPack(readJournal(repo), pack).map((r) => r.status), ['interrupted', 'interrupted']);
+  });
+
+  test('a copy of the run\'s process caught between fork and exec (untagged, unrecorded) is killed, and the held file goes', async () => {
+    const { repo, pack } = smokeRepo();
+    const journal = new Journal(repo);
+    const run = 'run-forked';
+    const held = heldFileOf(repo, run);
+    // Python stands in for the run's process: Node cannot fork without an exec. Like a run killed
+    // while spawning, it holds its file open, forks a copy that has not exec'd yet, and dies.
+    const source = [
+      'import os, sys, time',
+      `f = open(${JSON.stringify(held)}, "w")`,
+      'child = os.fork()',
+      'if child == 0:',
+      '    time.sleep(120)',
+      '    os._exit(0)',
+      'print(child, flush=True)',
+      'time.sleep(120)',
+    ].join('\n');
+    const runner = spawn('python3', ['-c', source], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const copy = Number(await new Promise<string>((r) => runner.stdout.once('data', (d: Buffer) => r(d.toString()))));
+    started.push(copy);
+    journal.append({ type: 'run-start', run, pack, slug: 'smoke-keep-revert', engine: 'native', proposals: [], target: path.join(pack, 'candidate.py'), pid: runner.pid!, startTime: identify(runner.pid!).startTime, at: nowIso() });
+    runner.kill('SIGKILL');
+    await new Promise((r) => runner.once('exit', r));
+    assert.equal(isProcessRunning(copy), true, 'the copy outlives the run');
+
+    const recovered = recoverInterrupted(repo, pack);
+    assert.deepEqual(recovered.map((r) => [r.run, r.killed]), [[run, 1]]);
+    assert.equal(isProcessRunning(copy), false, 'the copy is gone');
+    assert.equal(existsSync(held), false, 'the held file is removed');
   });
 
   test('shim folders of dead runs are removed; a live run\'s and old-style ones stay', async () => {

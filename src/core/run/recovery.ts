@@ -5,14 +5,14 @@
  * stays; otherwise the "before" snapshot is put back); a trial with no row is put back to its
  * "before" snapshot. The journal marks the run interrupted.
  */
-import { readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { unlessMissing } from '../fsErrors';
 import { isSameProcess } from '../processTable';
 import { realPath } from '../realPath';
 import { Journal, isPack, journalDir, nowIso, readUnfinishedRuns, type RunRecord, type TrialEndStatus, type TrialRecord } from './journal';
 import { pairRows, rowDecision, rowsAfter } from './rowPairing';
-import { killRunProcesses } from './runProcesses';
+import { heldFileOf, killRunProcesses } from './runProcesses';
 import { SnapshotStore, restoreFile } from './snapshots';
 
 export interface Recovered {
@@ -35,21 +35,25 @@ export function recoverInterrupted(root: string, packDir?: string): Recovered[] 
   const store = new SnapshotStore(root);
   return stale.flatMap((run) => {
     const recovered = recoverRun(run, journal, store);
-    removeGuardFiles(root, run.id);
+    removeRunFiles(root, run.id);
     return recovered;
   });
 }
 
-/** The guard's clock and results copy of a killed run (`guard-<run>.clock`, `guard-<run>-results.tsv`). */
-function removeGuardFiles(root: string, run: string): void {
+/**
+ * The files a killed run left in `.autoexp`: the guard's clock and results copy
+ * (`guard-<run>.clock`, `guard-<run>-results.tsv`) and the file it held open (`run-<run>.held`).
+ */
+function removeRunFiles(root: string, run: string): void {
   const dir = journalDir(root);
   for (const name of unlessMissing(() => readdirSync(dir)) ?? []) {
-    if (name.startsWith(`guard-${run}.`) || name.startsWith(`guard-${run}-`)) rmSync(path.join(dir, name), { force: true });
+    if (name.startsWith(`guard-${run}.`) || name.startsWith(`guard-${run}-`) || name === path.basename(heldFileOf(root, run))) rmSync(path.join(dir, name), { force: true });
   }
 }
 
 function recoverRun(run: RunRecord, journal: Journal, store: SnapshotStore): Recovered[] {
-  const killed = killRunProcesses(run.id, run.processes) || undefined;
+  const held = heldFileOf(journal.root, run.id);
+  const killed = killRunProcesses(run.id, run.processes, existsSync(held) ? held : undefined) || undefined;
   const open = run.trials.filter((t) => t.status === undefined);
   const rows = unclaimedRows(run);
   const pairs = pairRows(rows, open.filter((t) => t.candidate !== undefined));

@@ -4,11 +4,21 @@
  * time. A watchdog (./watchdogSource.ts) kills them all if the run's own process dies, even by
  * kill -9; the run kills any left at its end; and the next start kills those of a dead run before it
  * restores anything (./recovery.ts).
+ *
+ * A child is tagged only once it has exec'd: between fork and exec it is a copy of the run's process,
+ * with that process's environment. A run killed in that moment (spawning blocks until the exec)
+ * leaves such a copy, which execs a moment later, tagged but unrecorded. The run therefore holds a
+ * file of its own open (`run-<id>.held`), which the copy holds too until its exec, and recovery kills
+ * whatever holds it. The watchdog needs no such file: the copy holds the watchdog's pipe open as well,
+ * so the watchdog reads its end of file only after the exec, once the copy is tagged.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
 import { signalGroup } from '../process';
-import { identify, isGroupRunning, isProcessRunning, isSameProcess, processesWithEnv, type ProcessId } from '../processTable';
-import type { Journal } from './journal';
+import { identify, isGroupRunning, isProcessRunning, isSameProcess, processesHolding, processesWithEnv, type ProcessId } from '../processTable';
+import { realPath } from '../realPath';
+import { journalDir, type Journal } from './journal';
 import { WATCHDOG_SOURCE } from './watchdogSource';
 import { isGone } from '../fsErrors';
 
@@ -26,15 +36,22 @@ function isRunsGroup(leader: ProcessId): boolean {
   return !isProcessRunning(leader.pid) || isSameProcess(leader);
 }
 
+/** The file a run holds open while it runs, in the repository's `.autoexp` folder. */
+export function heldFileOf(root: string, run: string): string {
+  return path.join(journalDir(root), `run-${run}.held`);
+}
+
 /**
- * Kills every live process of a run: those carrying its id, and the recorded groups that are still
- * its own. Waits until they are gone. Returns how many were killed.
+ * Kills every live process of a run: those carrying its id, the recorded groups that are still its
+ * own, and, given the run's held file of a run that is dead, the copies of its process that hold it.
+ * Waits until they are gone. Returns how many were killed.
  */
-export function killRunProcesses(run: string, groups: ProcessId[]): number {
+export function killRunProcesses(run: string, groups: ProcessId[], heldFile?: string): number {
   const killed = new Set<number>();
   const deadline = performance.now() + KILL_LIMIT_MS;
+  const held = heldFile === undefined ? undefined : realPath(heldFile);
   for (;;) {
-    const tagged = processesWithEnv(RUN_ID_VAR, run);
+    const tagged = [...processesWithEnv(RUN_ID_VAR, run), ...(held ? processesHolding(held) : [])];
     const live = groups.filter((g) => isRunsGroup(g) && isGroupRunning(g.pid));
     if ((tagged.length === 0 && live.length === 0) || performance.now() > deadline) return killed.size;
     for (const g of live) {
@@ -59,6 +76,8 @@ export class RunProcesses {
   readonly env: Record<string, string>;
   private readonly groups: ProcessId[] = [];
   private readonly watchdog: ChildProcess | undefined;
+  private readonly heldFile: string;
+  private readonly held: number;
   private closed = false;
 
   constructor(
@@ -67,6 +86,9 @@ export class RunProcesses {
     python: string,
   ) {
     this.env = { [RUN_ID_VAR]: run };
+    // Before the first child: every copy of this process between its fork and its exec holds it.
+    this.heldFile = heldFileOf(journal.root, run);
+    this.held = openSync(this.heldFile, 'w');
     try {
       this.watchdog = spawn(python, ['-I', '-S', '-c', WATCHDOG_SOURCE, RUN_ID_VAR, run], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
       // A watchdog that cannot start leaves the next start's recovery as the safety net.
@@ -105,6 +127,8 @@ export class RunProcesses {
     this.killStrays();
     this.tell({ end: true });
     this.watchdog?.stdin?.end();
+    closeSync(this.held);
+    rmSync(this.heldFile, { force: true });
   }
 
   private tell(message: object): void {
