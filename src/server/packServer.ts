@@ -8,6 +8,7 @@ import {
   TextDocumentSyncKind,
   TextDocuments,
   type Connection,
+  type Diagnostic,
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
@@ -47,6 +48,8 @@ export class PackServer {
   private options: Required<InitializationOptions>;
   private packs = new Map<string, PackRef>();
   private readonly published = new Map<string, Set<string>>();
+  /** Each file's diagnostics as last sent, as JSON; a file with none has no entry. */
+  private readonly sent = new Map<string, string>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private rediscoverTimer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -213,10 +216,24 @@ export class PackServer {
     for (const [file, findings] of groups) {
       const uri = toUri(file);
       now.add(uri);
-      void this.connection.sendDiagnostics({ uri, diagnostics: findings.map((f) => toDiagnostic(f, dir)) });
+      this.send(uri, findings.map((f) => toDiagnostic(f, dir)));
     }
-    for (const uri of before) if (!now.has(uri)) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+    for (const uri of before) if (!now.has(uri)) this.send(uri, []);
     this.published.set(dir, now);
+  }
+
+  /**
+   * Sends a file's diagnostics only when they differ from those last sent. Opening or editing a file
+   * revalidates its pack, and the same diagnostics sent again would still replace the editor's markers:
+   * that restarts its code-action requests (a Ctrl+. under way answers "No code actions available")
+   * and flickers the light bulb.
+   */
+  private send(uri: string, diagnostics: Diagnostic[]): void {
+    const text = JSON.stringify(diagnostics);
+    if (this.sent.get(uri) === text) return;
+    if (diagnostics.length === 0) this.sent.delete(uri);
+    else this.sent.set(uri, text);
+    void this.connection.sendDiagnostics({ uri, diagnostics });
   }
 
   private notify(message: PacksValidated): void {

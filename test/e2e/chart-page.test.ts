@@ -99,9 +99,9 @@ describe('the results chart at a glance', () => {
 
   test('clicking a point (not a row) asks for that trial\'s diff', async () => {
     const [reverted] = await marks();
+    const before = (await results.posted()).filter((m) => m.type === 'openTrial').length;
     await page.locator('#chart').click({ position: { x: reverted.x, y: reverted.y } });
-    const posted = await results.posted();
-    assert.deepEqual(posted.filter((m) => m.type === 'openTrial').at(-1), { type: 'openTrial', line: 2 });
+    assert.deepEqual(await results.nthPosted('openTrial', before + 1), { type: 'openTrial', line: 2 });
   });
 
   test('a long log keeps the baseline-to-best view and marks the point beyond it with an arrow', async () => {

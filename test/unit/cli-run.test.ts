@@ -86,7 +86,7 @@ describe('autoexp run', () => {
   });
 
   for (const signal of ['SIGINT', 'SIGHUP', 'SIGTERM'] as const) {
-    test(`${signal} mid-trial: exit 130 within 2 s, the target restored`, async () => {
+    test(`${signal} mid-trial: exit 130 without waiting for the proposal, the target restored`, async () => {
       const { pack } = smokeRepo();
       const child = spawn(process.execPath, [CLI, 'run', pack, '-p', 'hang.py'], { stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
@@ -99,7 +99,8 @@ describe('autoexp run', () => {
       const code = await new Promise<number | null>((r) => child.once('exit', r));
       const elapsed = performance.now() - sentAt;
       assert.equal(code, 130, stderr);
-      assert.ok(elapsed < 2000, `stopped in ${Math.round(elapsed)} ms`);
+      // The proposal sleeps an hour: a bound far above the 1 s grace, so load cannot fail it.
+      assert.ok(elapsed < 15_000, `stopped in ${Math.round(elapsed)} ms`);
       assert.equal(readFileSync(target, 'utf8'), BASELINE);
       assert.match(stderr, /smoke-keep-revert: cancelled\n$/);
     });

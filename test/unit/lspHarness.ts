@@ -22,9 +22,13 @@ export interface Harness {
   server: PackServer;
   /** The latest diagnostics published for a file. */
   diagnostics(file: string): Diagnostic[] | undefined;
+  /** How many times diagnostics were published for a file. */
+  publications(file: string): number;
   /** Resolves with the next diagnostics for `file` that satisfy `accept`. */
   nextDiagnostics(file: string, accept?: (d: Diagnostic[]) => boolean, timeoutMs?: number): Promise<Diagnostic[]>;
   validated: PacksValidated[];
+  /** Resolves with the next pack summaries the server sends. */
+  nextValidated(): Promise<PacksValidated>;
   codeActions(file: string, diagnostics: Diagnostic[]): Promise<CodeAction[]>;
   open(file: string, text: string): void;
   change(file: string, text: string, version: number): void;
@@ -48,10 +52,12 @@ export async function startServer(root: string, options: Partial<InitializationO
   server.listen();
   const client = createMessageConnection(new StreamMessageReader(down), new StreamMessageWriter(up));
   const latest = new Map<string, Diagnostic[]>();
+  const counts = new Map<string, number>();
   const waiters: Array<{ uri: string; accept: (d: Diagnostic[]) => boolean; resolve: (d: Diagnostic[]) => void }> = [];
   const validated: PacksValidated[] = [];
   client.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
     latest.set(p.uri, p.diagnostics);
+    counts.set(p.uri, (counts.get(p.uri) ?? 0) + 1);
     for (const w of [...waiters]) {
       if (w.uri === p.uri && w.accept(p.diagnostics)) {
         waiters.splice(waiters.indexOf(w), 1);
@@ -59,7 +65,11 @@ export async function startServer(root: string, options: Partial<InitializationO
       }
     }
   });
-  client.onNotification('autoexp/packsValidated', (m: PacksValidated) => validated.push(m));
+  const validatedWaiters: Array<(m: PacksValidated) => void> = [];
+  client.onNotification('autoexp/packsValidated', (m: PacksValidated) => {
+    validated.push(m);
+    validatedWaiters.splice(0).forEach((resolve) => resolve(m));
+  });
   client.onNotification('window/logMessage', () => {});
   client.listen();
   await client.sendRequest('initialize', {
@@ -77,6 +87,8 @@ export async function startServer(root: string, options: Partial<InitializationO
     server,
     validated,
     diagnostics: (file) => latest.get(uri(file)),
+    publications: (file) => counts.get(uri(file)) ?? 0,
+    nextValidated: () => new Promise((resolve) => validatedWaiters.push(resolve)),
     nextDiagnostics(file, accept = () => true, timeoutMs = 5000) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${file} within ${timeoutMs} ms`)), timeoutMs);

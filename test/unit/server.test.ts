@@ -90,6 +90,23 @@ describe('live', () => {
     assert.deepEqual(await cleared, []);
   });
 
+  test('opening a file revalidates its pack, but the same diagnostics are not sent again', async () => {
+    const long = 'x'.repeat(1300);
+    const { h, exp } = await serve({ ...packFiles('atris/experiments/long'), 'atris/experiments/long/program.md': long });
+    const program = path.join(exp, 'long', 'program.md');
+    assert.deepEqual(codes(h.diagnostics(program)), ['program-too-long']);
+    assert.equal(h.publications(program), 1);
+    const revalidated = h.nextValidated();
+    h.open(program, long);
+    assert.deepEqual((await revalidated).packs.map((p) => p.slug), ['long']);
+    await flush(h.client);
+    assert.equal(h.publications(program), 1, 'the unchanged diagnostics were not sent again');
+    const changed = h.nextDiagnostics(program);
+    h.change(program, 'Short now.\n', 2);
+    assert.deepEqual(await changed, []);
+    assert.equal(h.publications(program), 2);
+  });
+
   test('deleting a file on disk: the watched-file event re-validates only that pack', async () => {
     const { h, exp } = await serve({
       ...packFiles('atris/experiments/one'),

@@ -48,6 +48,18 @@ export class ResultsPage {
     return this.page.evaluate(() => (window as unknown as { posted: Array<Record<string, unknown>> }).posted);
   }
 
+  /**
+   * The `n`-th message of a type the page has posted (counted from 1), once it has: Chart.js hands a
+   * click on the canvas to the page's handler in the next animation frame, not during the click.
+   */
+  async nthPosted(type: string, n: number): Promise<Record<string, unknown>> {
+    const found = await this.page.waitForFunction(
+      ([t, k]) => (window as unknown as { posted: Array<Record<string, unknown>> }).posted.filter((m) => m.type === t)[k - 1],
+      [type, n] as const,
+    );
+    return (await found.jsonValue()) as Record<string, unknown>;
+  }
+
   dataset(): Promise<Record<string, string | undefined>> {
     return this.page.evaluate(() => ({ ...document.body.dataset }));
   }

@@ -90,8 +90,8 @@ export class SettingsEditor {
   async setCheckbox(id: string, checked: boolean): Promise<void> {
     await this.page.locator('.settings-editor').waitFor();
     await this.page.keyboard.type(id);
-    // The list filters as it is typed: wait for the search's count, or the first box may be another setting's.
-    await this.page.locator('.settings-editor .settings-count-widget', { hasText: /Settings? Found/ }).waitFor();
+    // The list filters as it is typed, through counts of many: only the whole id leaves exactly one.
+    await this.page.locator('.settings-editor .settings-count-widget', { hasText: /^1 Setting Found$/ }).waitFor();
     const box = this.page.locator('.settings-editor .setting-item-bool').getByRole('checkbox').first();
     await box.waitFor();
     if ((await box.getAttribute('aria-checked')) !== String(checked)) await box.click();

@@ -117,14 +117,15 @@ export class Workbench {
     await action('Maximize Panel Size').waitFor({ state: 'attached' });
   }
 
-  /** The labels the command palette offers for a search, then closes it. */
+  /** The labels the command palette offers for a search that matches at least one command, then closes it. */
   async paletteOffers(search: string): Promise<string[]> {
     await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor();
     await input.fill(`>${search}`);
     const rows = this.page.locator('.quick-input-list .monaco-list-row');
-    await rows.first().waitFor({ timeout: 10_000 }).catch(() => undefined);
+    // The list is filtered once its first row matches the search.
+    await rows.first().filter({ hasText: search }).waitFor();
     const labels = (await rows.allInnerTexts()).map((t) => t.split('\n')[0].trim());
     await this.page.keyboard.press('Escape');
     return labels;
@@ -313,19 +314,17 @@ export class Editor {
   }
 
   /**
-   * Applies a quick fix from the light bulb, which shows once the fixes at the cursor are known.
-   * Ctrl+. right after a file opens can race the server publishing that file's diagnostics again,
-   * and VS Code then answers "No code actions available".
-   *
-   * VS Code asks for the fixes 250 ms after the cursor moves or the file's diagnostics change, and
-   * shows the bulb only if the editor has text focus when they arrive. Fixes that arrived while Go to
-   * Line had the focus are never shown, so the cursor moves once more inside the focused editor.
+   * Applies a quick fix with Ctrl+., as a keyboard user does, once the diagnostic's squiggle is in
+   * this editor: VS Code then has the markers the fixes are asked for. The server sends a file's
+   * diagnostics again only when they change, so opening the file does not replace those markers
+   * while the request is under way (which would cancel it: "No code actions available").
    */
   async applyQuickFix(title: RegExp): Promise<void> {
-    await this.page.locator('.editor-group-container.active .monaco-editor.focused').waitFor();
-    await this.page.keyboard.press('End');
-    await this.page.keyboard.press('Home');
-    await this.page.locator('.lightBulbWidget').click();
+    const editor = this.page.locator('.editor-group-container.active .monaco-editor.focused');
+    await editor.waitFor();
+    // A diagnostic of an empty range has a squiggle of no width: attached, never "visible".
+    await editor.locator('.squiggly-error, .squiggly-warning').first().waitFor({ state: 'attached' });
+    await this.page.keyboard.press('Control+.');
     // The action list never counts as "visible" to Playwright while it animates in; the fix we want is
     // focused once it is attached, and Enter applies it.
     await this.page.getByRole('option', { name: title }).first().waitFor({ state: 'attached' });

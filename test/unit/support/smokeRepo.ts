@@ -19,10 +19,10 @@ export const PROPOSALS: Record<string, string> = {
   'hang.py':
     'import os, subprocess, sys, time\n' +
     'open(os.environ["EXPERIMENT_TARGET"], "w").write("half-written\\n")\n' +
-    'child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])\n' +
+    'child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3600)"])\n' +
     'open(os.path.join(os.environ["HANG_PIDS"], str(child.pid)), "w").close() if os.environ.get("HANG_PIDS") else None\n' +
     'print("hanging", flush=True)\n' +
-    'time.sleep(60)\n',
+    'time.sleep(3600)\n',
   'touch_other.py':
     'import os\nfrom pathlib import Path\n' +
     'target = Path(os.environ["EXPERIMENT_TARGET"])\n' +
