@@ -5,7 +5,7 @@
  * boot), and nothing is killed unless both still match. Without /proc (macOS) the start time is
  * unknown and a pid is all there is.
  */
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type BigIntStats } from 'node:fs';
 import { errorCode, isGone, isMissing } from './fsErrors';
 
 /** A process as a journal or a lock records it. */
@@ -128,31 +128,61 @@ export function processesWithEnv(name: string, value: string): number[] {
 }
 
 /**
- * Live processes other than this one with `file` open. A fork holds its parent's descriptors until
- * it execs (they are close-on-exec): so a run's child caught between fork and exec, which still has
- * the run's environment without its id, is found by the file the run holds open. `file` is a real path.
+ * Live processes other than this one that started at or after `startedAfter` (clock ticks after boot)
+ * and hold `file` open for writing. A fork holds its parent's descriptors until it execs (they are
+ * close-on-exec): so a copy of a run's process caught between fork and exec, which has the run's
+ * environment without the run's id, is found by the file the run holds open. Such a copy is never
+ * older than the run and holds the file as the run opened it, for writing; a reader (a backup, a
+ * `tail`) is left alone. The file is compared by device and inode, whatever path or mount opened it.
+ * Finds nothing without /proc.
  */
-export function processesHolding(file: string): number[] {
+export function processesWriting(file: string, startedAfter?: number): number[] {
+  let target: BigIntStats;
+  try {
+    target = statSync(file, { bigint: true });
+  } catch (err) {
+    if (isMissing(err)) return []; // nothing can hold what is not there
+    throw err;
+  }
   const found: number[] = [];
   for (const pid of livePids()) {
     if (pid === process.pid) continue;
-    let fds: string[];
-    try {
-      fds = readdirSync(`/proc/${pid}/fd`);
-    } catch (err) {
-      // Gone since the listing, or another user's process: not one of the run's.
-      if (isMissing(err) || isGone(err) || errorCode(err) === 'EACCES') continue;
-      throw err;
-    }
-    const holds = fds.some((fd) => {
-      try {
-        return readlinkSync(`/proc/${pid}/fd/${fd}`) === file;
-      } catch (err) {
-        if (isMissing(err) || isGone(err) || errorCode(err) === 'EACCES') return false; // closed meanwhile
-        throw err;
-      }
-    });
-    if (holds && isProcessRunning(pid)) found.push(pid);
+    const stat = readStat(pid);
+    if (!stat || stat.state === 'Z' || stat.state === 'X' || (startedAfter !== undefined && stat.startTime < startedAfter)) continue;
+    if (descriptorsOf(pid).some((fd) => isSameFile(`/proc/${pid}/fd/${fd}`, target) && isOpenForWriting(pid, fd))) found.push(pid);
   }
   return found;
+}
+
+/*
+ * The three helpers below read another process's descriptors, which may close, or the process end,
+ * between any two reads; and a process of another user's cannot be read at all. Each such failure
+ * means "not this one": a best-effort look must not stop a recovery.
+ */
+
+function descriptorsOf(pid: number): string[] {
+  try {
+    return readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return [];
+  }
+}
+
+function isSameFile(descriptor: string, target: BigIntStats): boolean {
+  try {
+    const s = statSync(descriptor, { bigint: true });
+    return s.ino === target.ino && s.dev === target.dev;
+  } catch {
+    return false;
+  }
+}
+
+function isOpenForWriting(pid: number, fd: string): boolean {
+  try {
+    const flags = /^flags:\s+([0-7]+)$/m.exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'));
+    // The access mode is the low two bits: O_WRONLY 1, O_RDWR 2.
+    return flags !== null && (parseInt(flags[1], 8) & 3) !== 0;
+  } catch {
+    return false;
+  }
 }

@@ -124,7 +124,7 @@ describe('the next start after a crash', () => {
     assert.deepEqual(runsOfPack(readJournal(repo), pack).map((r) => r.status), ['interrupted', 'interrupted']);
   });
 
-  test('a copy of the run\'s process caught between fork and exec (untagged, unrecorded) is killed, and the held file goes', async () => {
+  test('a copy of the run\'s process caught between fork and exec (untagged, unrecorded) is killed, a reader of its file is not, and the held file goes', async () => {
     const { repo, pack } = smokeRepo();
     const journal = new Journal(repo);
     const run = 'run-forked';
@@ -148,10 +148,15 @@ describe('the next start after a crash', () => {
     runner.kill('SIGKILL');
     await new Promise((r) => runner.once('exit', r));
     assert.equal(isProcessRunning(copy), true, 'the copy outlives the run');
+    // A reader of the file (a backup, a `tail`), younger than the run as a copy is, is not one.
+    const reader = spawn('python3', ['-c', 'import sys, time\nf = open(sys.argv[1])\nprint("open", flush=True)\ntime.sleep(120)', held], { stdio: ['ignore', 'pipe', 'inherit'] });
+    started.push(reader.pid!);
+    await new Promise((r) => reader.stdout.once('data', r));
 
     const recovered = recoverInterrupted(repo, pack);
     assert.deepEqual(recovered.map((r) => [r.run, r.killed]), [[run, 1]]);
     assert.equal(isProcessRunning(copy), false, 'the copy is gone');
+    assert.equal(isProcessRunning(reader.pid!), true, 'the reader lives on');
     assert.equal(existsSync(held), false, 'the held file is removed');
   });
 

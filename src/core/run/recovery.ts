@@ -5,7 +5,7 @@
  * stays; otherwise the "before" snapshot is put back); a trial with no row is put back to its
  * "before" snapshot. The journal marks the run interrupted.
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { unlessMissing } from '../fsErrors';
 import { isSameProcess } from '../processTable';
@@ -52,8 +52,7 @@ function removeRunFiles(root: string, run: string): void {
 }
 
 function recoverRun(run: RunRecord, journal: Journal, store: SnapshotStore): Recovered[] {
-  const held = heldFileOf(journal.root, run.id);
-  const killed = killRunProcesses(run.id, run.processes, existsSync(held) ? held : undefined) || undefined;
+  const killed = killRunProcesses(run.id, run.processes, { heldFile: heldFileOf(journal.root, run.id), startTime: run.startTime }) || undefined;
   const open = run.trials.filter((t) => t.status === undefined);
   const rows = unclaimedRows(run);
   const pairs = pairRows(rows, open.filter((t) => t.candidate !== undefined));

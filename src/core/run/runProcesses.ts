@@ -8,16 +8,16 @@
  * A child is tagged only once it has exec'd: between fork and exec it is a copy of the run's process,
  * with that process's environment. A run killed in that moment (spawning blocks until the exec)
  * leaves such a copy, which execs a moment later, tagged but unrecorded. The run therefore holds a
- * file of its own open (`run-<id>.held`), which the copy holds too until its exec, and recovery kills
- * whatever holds it. The watchdog needs no such file: the copy holds the watchdog's pipe open as well,
- * so the watchdog reads its end of file only after the exec, once the copy is tagged.
+ * file of its own open for writing (`run-<id>.held`), which the copy holds too until its exec, and
+ * recovery kills the copies that hold it. The watchdog needs no such file: the copy holds the
+ * watchdog's pipe open as well, so the watchdog reads its end of file only as the copy execs, and
+ * its first look, milliseconds later in Python, finds the copy tagged.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { signalGroup } from '../process';
-import { identify, isGroupRunning, isProcessRunning, isSameProcess, processesHolding, processesWithEnv, type ProcessId } from '../processTable';
-import { realPath } from '../realPath';
+import { identify, isGroupRunning, isProcessRunning, isSameProcess, processesWithEnv, processesWriting, type ProcessId } from '../processTable';
 import { journalDir, type Journal } from './journal';
 import { WATCHDOG_SOURCE } from './watchdogSource';
 import { isGone } from '../fsErrors';
@@ -41,24 +41,37 @@ export function heldFileOf(root: string, run: string): string {
   return path.join(journalDir(root), `run-${run}.held`);
 }
 
+/** Where to look for copies of a dead run's process: the file it held, and when it started. */
+export interface RunCopies {
+  heldFile: string;
+  /** The run's process's start (clock ticks after boot); a copy of it started no earlier. */
+  startTime?: number;
+}
+
 /**
  * Kills every live process of a run: those carrying its id, the recorded groups that are still its
- * own, and, given the run's held file of a run that is dead, the copies of its process that hold it.
- * Waits until they are gone. Returns how many were killed.
+ * own, and, for a run that is dead, the copies of its process that still hold its file. Waits until
+ * they are gone. Returns how many were killed.
  */
-export function killRunProcesses(run: string, groups: ProcessId[], heldFile?: string): number {
+export function killRunProcesses(run: string, groups: ProcessId[], copies?: RunCopies): number {
   const killed = new Set<number>();
   const deadline = performance.now() + KILL_LIMIT_MS;
-  const held = heldFile === undefined ? undefined : realPath(heldFile);
+  let quietLooks = 0;
   for (;;) {
-    const tagged = [...processesWithEnv(RUN_ID_VAR, run), ...(held ? processesHolding(held) : [])];
+    // The copies first: one that execs between the two looks has the run's id by the second.
+    const found = [...(copies ? processesWriting(copies.heldFile, copies.startTime) : []), ...processesWithEnv(RUN_ID_VAR, run)];
     const live = groups.filter((g) => isRunsGroup(g) && isGroupRunning(g.pid));
-    if ((tagged.length === 0 && live.length === 0) || performance.now() > deadline) return killed.size;
+    if (found.length === 0 && live.length === 0) {
+      // Exec closes the file a moment before the new environment can be read: a copy in that moment
+      // is in neither look, so with copies to find, nothing is taken as gone until two looks agree.
+      if (!copies || ++quietLooks === 2) return killed.size;
+    } else quietLooks = 0;
+    if (performance.now() > deadline) return killed.size;
     for (const g of live) {
       signalGroup(g.pid, 'SIGKILL');
       killed.add(g.pid);
     }
-    for (const pid of tagged) {
+    for (const pid of found) {
       try {
         process.kill(pid, 'SIGKILL');
         killed.add(pid);
@@ -77,7 +90,7 @@ export class RunProcesses {
   private readonly groups: ProcessId[] = [];
   private readonly watchdog: ChildProcess | undefined;
   private readonly heldFile: string;
-  private readonly held: number;
+  private readonly held: number | undefined;
   private closed = false;
 
   constructor(
@@ -86,9 +99,14 @@ export class RunProcesses {
     python: string,
   ) {
     this.env = { [RUN_ID_VAR]: run };
-    // Before the first child: every copy of this process between its fork and its exec holds it.
+    // Before the first child: every copy of this process between its fork and its exec holds it. A
+    // file that cannot be made leaves the run without that one look, as a watchdog that cannot start does.
     this.heldFile = heldFileOf(journal.root, run);
-    this.held = openSync(this.heldFile, 'w');
+    try {
+      this.held = openSync(this.heldFile, 'w');
+    } catch {
+      this.held = undefined;
+    }
     try {
       this.watchdog = spawn(python, ['-I', '-S', '-c', WATCHDOG_SOURCE, RUN_ID_VAR, run], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
       // A watchdog that cannot start leaves the next start's recovery as the safety net.
@@ -124,11 +142,15 @@ export class RunProcesses {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.killStrays();
-    this.tell({ end: true });
-    this.watchdog?.stdin?.end();
-    closeSync(this.held);
-    rmSync(this.heldFile, { force: true });
+    try {
+      this.killStrays();
+      this.tell({ end: true });
+      this.watchdog?.stdin?.end();
+    } finally {
+      // Whatever failed above, the run writes its end next, and then no recovery would remove it.
+      if (this.held !== undefined) closeSync(this.held);
+      rmSync(this.heldFile, { force: true });
+    }
   }
 
   private tell(message: object): void {
