@@ -35,6 +35,11 @@ function readStat(pid: number | string): Stat | undefined {
   return { state: fields[0], pgid: Number(fields[2]), startTime: Number(fields[19]) };
 }
 
+/** Running, not a zombie (exited, not yet reaped: common in containers whose init does not reap). */
+function isAlive(stat: Stat | undefined): stat is Stat {
+  return stat !== undefined && stat.state !== 'Z' && stat.state !== 'X';
+}
+
 const hasProc = (() => {
   try {
     readFileSync('/proc/self/stat');
@@ -67,7 +72,7 @@ export function isProcessRunning(pid: number): boolean {
   }
   if (!hasProc) return true;
   const stat = readStat(pid);
-  return stat !== undefined && stat.state !== 'Z' && stat.state !== 'X';
+  return isAlive(stat);
 }
 
 /** Whether the recorded process is still the one running under its pid (not a later one that reused it). */
@@ -90,7 +95,7 @@ export function isGroupRunning(pgid: number): boolean {
   if (!hasProc) return true;
   return livePids().some((pid) => {
     const stat = readStat(pid);
-    return stat !== undefined && stat.pgid === pgid && stat.state !== 'Z' && stat.state !== 'X';
+    return isAlive(stat) && stat.pgid === pgid;
   });
 }
 
@@ -148,7 +153,7 @@ export function processesWriting(file: string, startedAfter?: number): number[] 
   for (const pid of livePids()) {
     if (pid === process.pid) continue;
     const stat = readStat(pid);
-    if (!stat || stat.state === 'Z' || stat.state === 'X' || (startedAfter !== undefined && stat.startTime < startedAfter)) continue;
+    if (!isAlive(stat) || (startedAfter !== undefined && stat.startTime < startedAfter)) continue;
     if (descriptorsOf(pid).some((fd) => isSameFile(`/proc/${pid}/fd/${fd}`, target) && isOpenForWriting(pid, fd))) found.push(pid);
   }
   return found;

@@ -47,8 +47,9 @@ export function recoverInterrupted(root: string, packDir?: string): Recovered[] 
 function removeRunFiles(root: string, run: string): void {
   const dir = journalDir(root);
   for (const name of unlessMissing(() => readdirSync(dir)) ?? []) {
-    if (name.startsWith(`guard-${run}.`) || name.startsWith(`guard-${run}-`) || name === path.basename(heldFileOf(root, run))) rmSync(path.join(dir, name), { force: true });
+    if (name.startsWith(`guard-${run}.`) || name.startsWith(`guard-${run}-`)) rmSync(path.join(dir, name), { force: true });
   }
+  rmSync(heldFileOf(root, run), { force: true });
 }
 
 function recoverRun(run: RunRecord, journal: Journal, store: SnapshotStore): Recovered[] {
