@@ -41,7 +41,7 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-export async function loopFigures(scratch: string, cli: string, templateLoop: string, figure: (name: string, value: number, unit: string, digits?: number) => void): Promise<void> {
+export async function loopFigures(scratch: string, cli: string, cliEnv: NodeJS.ProcessEnv, templateLoop: string, figure: (name: string, value: number, unit: string, digits?: number) => void): Promise<void> {
   const { pack, proposals, reset } = fastPack(path.join(scratch, 'loop-bench'), templateLoop);
   const python = benchPython().executable;
   const timed = (fn: () => void) => {
@@ -52,7 +52,7 @@ export async function loopFigures(scratch: string, cli: string, templateLoop: st
   };
   const direct = (some: string[]) => timed(() => execFileSync(python, [path.join(pack, 'loop.py'), ...some.flatMap((p) => ['--proposal', p])], { cwd: pack, stdio: 'pipe' }));
   const engine = (some: string[]) =>
-    timed(() => execFileSync(process.execPath, [cli, 'run', pack, ...some.flatMap((p) => ['--proposal', p]), '--engine', 'pack', '--python', python], { stdio: 'pipe' }));
+    timed(() => execFileSync(process.execPath, [cli, 'run', pack, ...some.flatMap((p) => ['--proposal', p]), '--engine', 'pack', '--python', python], { stdio: 'pipe', env: cliEnv }));
   const few = proposals.slice(0, FEW);
   const wall = { direct: [] as number[], engine: [] as number[] };
   const ratios: number[] = [];

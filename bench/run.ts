@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseResults } from '../src/core/results/parse';
 import { activationFigures } from './activation';
+import { cliEnv, commandStartFigures } from './cliStart';
 import { generateCanonicalLog } from './generate';
 import { chartFigures } from './chart';
 import { autopilotFigures } from './autopilot';
@@ -49,7 +50,9 @@ try {
   // holding the 50 MB log below costs more than either program's own start, the same on both sides,
   // which would pull the ratio toward 1.
   validateFigures(scratch, CLI, path.join(ROOT, 'test', 'reference', 'validate.py'), figure);
-  figure('cli_process_start_wall', time(() => execFileSync(process.execPath, [CLI, '--version'], { stdio: 'pipe' }), 7), 'ms');
+  const cli = cliEnv(scratch);
+  figure('cli_process_start_wall', time(() => execFileSync(process.execPath, [CLI, '--version'], { stdio: 'pipe', env: cli }), 7), 'ms');
+  commandStartFigures(CLI, cli, scratch, figure);
 
   const log = generateCanonicalLog(50 * 1024 * 1024);
   const mb = Buffer.byteLength(log) / (1024 * 1024);
@@ -58,7 +61,7 @@ try {
   figure('results_parse_throughput', mb / (parseMs / 1000), 'MB/s');
 
   await serverFigures(scratch, figure);
-  await loopFigures(scratch, CLI, path.join(ROOT, 'templates', 'pack', 'loop.py'), figure);
+  await loopFigures(scratch, CLI, cli, path.join(ROOT, 'templates', 'pack', 'loop.py'), figure);
   processFigures(figure);
   await treeFigures(scratch, figure);
   await guardFigures(scratch, figure);

@@ -11,15 +11,26 @@ const watch = process.argv.includes('--watch');
 /**
  * The CLI's commands beyond validate, with validate --json's extended rules, go to their own bundle,
  * loaded only when one of them runs: `autoexp validate` then parses a fraction of the code (see
- * src/cli/commands/index.ts).
+ * src/cli/commands/index.ts). It is loaded once, through V8's code cache (src/cli/codeCache.ts).
  */
+const COMMANDS_BUNDLE = 'commands-bundle';
 const cliCommandsApart = {
   name: 'cli-commands-apart',
   setup(build) {
-    const apart = { path: './cli-commands.cjs', external: true };
+    const apart = { path: 'cli-commands.cjs', namespace: COMMANDS_BUNDLE };
     build.onResolve({ filter: /^\.\/commands\/index$/ }, () => apart);
     // How src/cli/commands/validate.ts reaches the same module, for --json; any other `./index` is bundled.
     build.onResolve({ filter: /^\.\/index$/ }, (args) => (args.importer.endsWith(path.join('cli', 'commands', 'validate.ts')) ? apart : undefined));
+    build.onLoad({ filter: /.*/, namespace: COMMANDS_BUNDLE }, () => ({
+      contents: [
+        `const { loadBundle, userCacheDir } = require(${JSON.stringify(path.resolve('src/cli/codeCache.ts'))});`,
+        "const path = require('node:path');",
+        'const caches = userCacheDir();',
+        "module.exports = loadBundle(path.join(__dirname, 'cli-commands.cjs'), caches && path.join(caches, 'code-cache')).exports;",
+      ].join('\n'),
+      loader: 'js',
+      resolveDir: path.resolve('src/cli'),
+    }));
   },
 };
 
