@@ -122,8 +122,6 @@ export async function runAutopilot(options: AutopilotOptions): Promise<Autopilot
   const { close } = opened;
   const { ctx, flush } = withInlineDiffs(opened.ctx, options.inlineDiffs);
   const { reporter, journal } = ctx;
-  const direction = options.native.direction ?? readDialect(ctx.resultsFile).direction ?? 'higher';
-  const native = { ...options.native, direction };
   const started = Date.now();
   const clock = options.clock ?? (() => (Date.now() - started) / 60_000);
   // One sandbox for the session, made at the first trial and refreshed before each later one.
@@ -138,6 +136,9 @@ export async function runAutopilot(options: AutopilotOptions): Promise<Autopilot
     return sandbox;
   };
   try {
+    // Inside the try: a log that cannot be read now still ends the run and releases the pack's lock.
+    const direction = options.native.direction ?? readDialect(ctx.resultsFile).direction ?? 'higher';
+    const native = { ...options.native, direction };
     // --resume: the newest session whose last run did not finish, with its budgets and counters.
     const earlier = autopilotRuns(journal.root, pack);
     for (const run of earlier) {
