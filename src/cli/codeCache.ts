@@ -4,20 +4,21 @@
  *
  * The cache is made on first use, by whichever Node runs the bundle (the terminal's, or VS Code's own
  * through ELECTRON_RUN_AS_NODE), so it lives in the user's cache folder rather than beside the bundle.
- * Its name holds a hash of the bundle and the Node version: an update of either makes a new entry, and
- * a bundle keeps its few newest. V8 checks the rest (its version, flags, the source's length)
- * and rejects a cache that does not fit; the bundle is then compiled as `require` would, and the cache
- * made again. Nothing here can stop a command: a cache that cannot be read or written is only slower.
+ * Its name holds a hash of the bundle and the Node and V8 versions: an update of any makes a new entry,
+ * and a bundle keeps its few newest. The rest V8 checks only by a header (its flags, the source's
+ * length), and it runs what the file holds: a damaged file can crash it, and a planted one runs as code.
+ * So an entry is read only whole (a hash of its data goes first) and only from a folder and a file that
+ * no one else can write. A cache that cannot be read, trusted or written only means a slower start.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { Script } from 'node:vm';
 
-/** What happened to the cache: read back, made (absent or rejected), could not be made, or not used. */
-export type CacheUse = 'accepted' | 'written' | 'unwritable' | 'off';
+/** What happened to the cache: read back, made (absent, damaged or rejected), or not used, and why. */
+export type CacheUse = 'accepted' | 'written' | 'unwritable' | 'untrusted' | 'off';
 
 export interface LoadedBundle {
   exports: Record<string, unknown>;
@@ -36,17 +37,57 @@ export function userCacheDir(): string | undefined {
   }
 }
 
-/** `<bundle>-<hash of its bytes>-<node version>-<arch>.v8`: one entry per build of the bundle and Node. */
-function cacheEntry(file: string, bytes: Buffer): { name: string; bundle: string } {
-  const bundle = `${path.basename(file)}-`;
-  return { name: `${bundle}${createHash('sha256').update(bytes).digest('hex').slice(0, 24)}-${process.version}-${process.arch}.v8`, bundle };
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest();
+const HASH_BYTES = 32;
+
+interface CacheEntry {
+  /** `<bundle>-<hash of its bytes>-<node>-<v8>-<arch>.v8`: one entry per build of the bundle and runtime. */
+  name: string;
+  /** What every entry of this bundle's name starts with. */
+  bundle: string;
 }
 
-function readIfThere(file: string): Buffer | undefined {
+function cacheEntry(file: string, bytes: Buffer): CacheEntry {
+  const bundle = `${path.basename(file)}-`;
+  // Electron's Node can report the terminal Node's version over another V8.
+  const runtime = `${process.version}-${process.versions.v8}-${process.arch}`;
+  return { name: `${bundle}${sha256(bytes).toString('hex').slice(0, 24)}-${runtime}.v8`, bundle };
+}
+
+/** Owned by this user and writable by no one else (POSIX; elsewhere the folder's own permissions stand). */
+function oursAlone(stats: Stats): boolean {
+  if (typeof process.getuid !== 'function') return true;
+  return stats.uid === process.getuid() && (stats.mode & 0o022) === 0;
+}
+
+/** The cache folder, made private if missing; not used when someone else could write in it. */
+function cacheFolder(dir: string): 'ready' | 'unwritable' | 'untrusted' {
   try {
-    return readFileSync(file);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const stats = lstatSync(dir);
+    return stats.isDirectory() && oursAlone(stats) ? 'ready' : 'untrusted';
+  } catch {
+    return 'unwritable';
+  }
+}
+
+/** An entry's data, if the file is ours alone and whole; undefined otherwise. */
+function readEntry(file: string): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
   } catch {
     return undefined;
+  }
+  try {
+    if (!oursAlone(fstatSync(fd))) return undefined;
+    const stored = readFileSync(fd);
+    const data = stored.subarray(HASH_BYTES);
+    return stored.length > HASH_BYTES && sha256(data).equals(stored.subarray(0, HASH_BYTES)) ? data : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -63,23 +104,25 @@ function evaluate(script: Script, file: string): Record<string, unknown> {
  * turns), but a bundle keeps no more than this many: the newest written.
  */
 const ENTRIES_PER_BUNDLE = 8;
+/** A temporary file this old was left by a start that died while writing it. */
+const ABANDONED_MS = 60_000;
 
 function pruneCache(dir: string, bundle: string): void {
-  const entries = readdirSync(dir)
-    .filter((name) => name.startsWith(bundle) && name.endsWith('.v8'))
-    .map((name) => ({ name, written: statSync(path.join(dir, name)).mtimeMs }))
-    .sort((a, b) => b.written - a.written);
-  for (const { name } of entries.slice(ENTRIES_PER_BUNDLE)) rmSync(path.join(dir, name), { force: true });
+  const written = (name: string) => statSync(path.join(dir, name)).mtimeMs;
+  const names = readdirSync(dir);
+  const entries = names.filter((name) => name.startsWith(bundle) && name.endsWith('.v8')).sort((a, b) => written(b) - written(a));
+  const abandoned = names.filter((name) => name.startsWith(`.${bundle}`) && name.endsWith('.tmp') && Date.now() - written(name) > ABANDONED_MS);
+  for (const name of [...entries.slice(ENTRIES_PER_BUNDLE), ...abandoned]) rmSync(path.join(dir, name), { force: true });
 }
 
-/** Writes the cache whole or not at all (others may be starting meanwhile); then prunes the bundle's entries. */
-function writeCache(dir: string, entry: { name: string; bundle: string }, data: Buffer): boolean {
+/** Writes an entry whole or not at all (others may be starting meanwhile); then prunes the bundle's entries. */
+function writeEntry(dir: string, entry: CacheEntry, data: Buffer): boolean {
+  const temp = path.join(dir, `.${entry.name}.${process.pid}.tmp`);
   try {
-    mkdirSync(dir, { recursive: true });
-    const temp = path.join(dir, `.${entry.name}.${process.pid}.tmp`);
-    writeFileSync(temp, data);
+    writeFileSync(temp, Buffer.concat([sha256(data), data]), { mode: 0o600 });
     renameSync(temp, path.join(dir, entry.name));
   } catch {
+    rmSync(temp, { force: true });
     return false;
   }
   try {
@@ -95,12 +138,15 @@ export function loadBundle(file: string, cacheDir: string | undefined): LoadedBu
   const bytes = readFileSync(file);
   // The same parameters as Node's own module wrapper; on one line, so the bundle's line numbers hold.
   const source = `(function (exports, require, module, __filename, __dirname) { ${bytes.toString('utf8')}\n})`;
-  if (cacheDir === undefined) return { exports: evaluate(new Script(source, { filename: file }), file), cache: 'off' };
+  const uncached = (cache: CacheUse): LoadedBundle => ({ exports: evaluate(new Script(source, { filename: file }), file), cache });
+  if (cacheDir === undefined) return uncached('off');
+  const folder = cacheFolder(cacheDir);
+  if (folder !== 'ready') return uncached(folder);
   const entry = cacheEntry(file, bytes);
-  const cachedData = readIfThere(path.join(cacheDir, entry.name));
+  const cachedData = readEntry(path.join(cacheDir, entry.name));
   const script = new Script(source, { filename: file, cachedData });
   const exports = evaluate(script, file);
   if (cachedData && !script.cachedDataRejected) return { exports, cache: 'accepted' };
   // After the bundle's top level has run: the cache then holds every function that ran, not just the outermost.
-  return { exports, cache: writeCache(cacheDir, entry, script.createCachedData()) ? 'written' : 'unwritable' };
+  return { exports, cache: writeEntry(cacheDir, entry, script.createCachedData()) ? 'written' : 'unwritable' };
 }

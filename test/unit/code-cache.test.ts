@@ -4,14 +4,15 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { EXPERIMENTS, REPO_ROOT, tempDir, writeTree } from './helpers';
 
 const LOADER = path.join(REPO_ROOT, 'test', 'unit', 'support', 'loadBundle.ts');
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.cjs');
-const ENTRY = new RegExp(`^bundle\\.cjs-[0-9a-f]{24}-${process.version.replace(/\./g, '\\.')}-${process.arch}\\.v8$`);
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const ENTRY = new RegExp(`^bundle\\.cjs-[0-9a-f]{24}-${escaped(`${process.version}-${process.versions.v8}-${process.arch}`)}\\.v8$`);
 
 function load(bundle: string, cacheDir: string): { cache: string; answer: unknown } {
   const [cache, answer] = execFileSync(process.execPath, ['--import', 'tsx', LOADER, bundle, cacheDir], { cwd: REPO_ROOT, encoding: 'utf8' }).trim().split('\n');
@@ -52,18 +53,39 @@ describe('the code cache', () => {
     assert.equal(readdirSync(cache).length, 2);
   });
 
-  test('a cache V8 rejects (corrupt, cut short) is replaced, and the bundle still runs', () => {
+  test('a damaged entry (bytes flipped inside, zeroed, cut short) is replaced, never run', () => {
+    // V8 checks only an entry's header: flipped bytes past it made it crash (exit 133) or segfault.
     const bundle = bundleIn(tempDir(), '+');
     const cache = path.join(tempDir(), 'code-cache');
     load(bundle, cache);
     const entry = path.join(cache, readdirSync(cache)[0]);
     const good = readFileSync(entry);
-    writeFileSync(entry, Buffer.alloc(good.length, 0x5a));
+    const damaged = [
+      Buffer.concat([good.subarray(0, good.length >> 1), Buffer.alloc(16, 0xa5), good.subarray((good.length >> 1) + 16)]),
+      Buffer.alloc(good.length, 0x5a),
+      good.subarray(0, 40),
+    ];
+    for (const bytes of damaged) {
+      writeFileSync(entry, bytes);
+      assert.deepEqual(load(bundle, cache), { cache: 'written', answer: [23, 'bundle.cjs'] });
+      assert.equal(load(bundle, cache).cache, 'accepted');
+    }
+  });
+
+  test('an entry or a folder someone else could write is not read; the folder is not written either', () => {
+    const bundle = bundleIn(tempDir(), '+');
+    const cache = path.join(tempDir(), 'code-cache');
+    load(bundle, cache);
+    const entry = path.join(cache, readdirSync(cache)[0]);
+    assert.equal(statSync(cache).mode & 0o777, 0o700);
+    assert.equal(statSync(entry).mode & 0o777, 0o600);
+    chmodSync(entry, 0o666);
     assert.deepEqual(load(bundle, cache), { cache: 'written', answer: [23, 'bundle.cjs'] });
-    assert.equal(load(bundle, cache).cache, 'accepted');
-    writeFileSync(entry, good.subarray(0, 40));
-    assert.deepEqual(load(bundle, cache), { cache: 'written', answer: [23, 'bundle.cjs'] });
-    assert.equal(load(bundle, cache).cache, 'accepted');
+    assert.equal(statSync(entry).mode & 0o777, 0o600);
+    chmodSync(cache, 0o777);
+    rmSync(entry);
+    assert.deepEqual(load(bundle, cache), { cache: 'untrusted', answer: [23, 'bundle.cjs'] });
+    assert.deepEqual(readdirSync(cache), []);
   });
 
   test('a cache folder that cannot be made leaves the bundle running, uncached', () => {
@@ -77,12 +99,18 @@ describe('the code cache', () => {
     const bundle = bundleIn(tempDir(), '+');
     const cache = path.join(tempDir(), 'code-cache');
     const old = Array.from({ length: 9 }, (_, i) => `bundle.cjs-${String(i).repeat(24)}-v0.0.${i}-x64.v8`);
-    writeTree(cache, Object.fromEntries([...old, 'other.cjs-0-v0.0.0-x64.v8'].map((name) => [name, 'x'])));
-    // Written a day apart, the first the oldest.
+    const abandoned = '.bundle.cjs-1-v0.0.0-x64.v8.4242.tmp';
+    const beingWritten = '.bundle.cjs-2-v0.0.0-x64.v8.4343.tmp';
+    writeTree(cache, Object.fromEntries([...old, 'other.cjs-0-v0.0.0-x64.v8', abandoned, beingWritten].map((name) => [name, 'x'])));
+    chmodSync(cache, 0o700);
+    // Written a day apart, the first the oldest; the abandoned temporary file an hour ago.
     old.forEach((name, i) => utimesSync(path.join(cache, name), 1_700_000_000 + i * 86_400, 1_700_000_000 + i * 86_400));
+    utimesSync(path.join(cache, abandoned), new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
     assert.equal(load(bundle, cache).cache, 'written');
     const left = readdirSync(cache).sort();
-    assert.equal(left.length, 9);
+    assert.equal(left.length, 10);
+    assert.ok(left.includes(beingWritten));
+    assert.ok(!left.includes(abandoned));
     assert.deepEqual(left.filter((name) => old.includes(name)), old.slice(2));
     assert.ok(left.includes('other.cjs-0-v0.0.0-x64.v8'));
     assert.equal(left.filter((name) => ENTRY.test(name)).length, 1);
@@ -95,7 +123,7 @@ describe('the code cache', () => {
     const first = execFileSync(process.execPath, [CLI, 'results', pack, '--json'], { env, encoding: 'utf8' });
     const entries = readdirSync(path.join(home, 'autoexp', 'code-cache'));
     assert.equal(entries.length, 1);
-    assert.match(entries[0], /^cli-commands\.cjs-[0-9a-f]{24}-v\d+\.\d+\.\d+-\w+\.v8$/);
+    assert.match(entries[0], /^cli-commands\.cjs-[0-9a-f]{24}-v\d+\.\d+\.\d+-[\w.-]+-\w+\.v8$/);
     const written = statSync(path.join(home, 'autoexp', 'code-cache', entries[0])).ino;
     const second = execFileSync(process.execPath, [CLI, 'results', pack, '--json'], { env, encoding: 'utf8' });
     assert.equal(second, first);
