@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { generateCanonicalLog } from './generate';
+import { median } from './median';
 
 /**
  * The environment every CLI figure runs in: its code cache in the bench's own folder, so a run starts
@@ -19,11 +20,6 @@ export function cliEnv(scratch: string): NodeJS.ProcessEnv {
 }
 
 const RUNS = 15;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 export function commandStartFigures(cli: string, env: NodeJS.ProcessEnv, scratch: string, figure: (name: string, value: number, unit: string, digits?: number) => void): void {
   const pack = path.join(scratch, 'start', 'atris', 'experiments', 'start');

@@ -9,14 +9,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { RepoGuard } from '../src/core/run/guard/repoGuard';
 import { SnapshotStore } from '../src/core/run/snapshots';
+import { median } from './median';
 
 const FILES = 10_000;
 const TRIALS = 15;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 function bigRepo(root: string): { pack: string; target: string } {
   for (let i = 0; i < FILES; i++) {

@@ -7,6 +7,7 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runLoop } from '../src/core/run/runLoop';
 import { benchPython } from './python';
+import { median } from './median';
 
 const PROPOSALS = 50;
 /** The short run that, beside the long one, tells the one-off start from the cost of each trial. */
@@ -34,11 +35,6 @@ function fastPack(root: string, templateLoop: string): { pack: string; proposals
   reset();
   execFileSync('git', ['init', '-q'], { cwd: root });
   return { pack, proposals, reset };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 export async function loopFigures(scratch: string, cli: string, cliEnv: NodeJS.ProcessEnv, templateLoop: string, figure: (name: string, value: number, unit: string, digits?: number) => void): Promise<void> {

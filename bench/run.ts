@@ -21,14 +21,10 @@ import { processFigures } from './processes';
 import { serverFigures } from './server';
 import { treeFigures } from './tree';
 import { validateFigures } from './validate';
+import { median } from './median';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'dist', 'cli.cjs');
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 function time(fn: () => void, runs: number): number {
   const samples: number[] = [];

@@ -4,11 +4,7 @@ import * as path from 'node:path';
 import { CANONICAL_HEADER } from '../src/core/packFormat';
 import { startServer } from '../test/unit/lspHarness';
 import { generatePackTree } from './generate';
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
+import { median } from './median';
 
 /** A log of just under 64,000 bytes in the canonical dialect. */
 function log64k(): string {

@@ -9,15 +9,11 @@ import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { generatePackTree } from './generate';
 import { benchPython } from './python';
+import { median } from './median';
 
 const PACKS = 1000;
 const LOG_BYTES = 36_000;
 const PAIRS = 15;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 function timed(fn: () => unknown): number {
   const start = performance.now();

@@ -108,11 +108,12 @@ const ENTRIES_PER_BUNDLE = 8;
 const ABANDONED_MS = 60_000;
 
 function pruneCache(dir: string, bundle: string): void {
-  const written = (name: string) => statSync(path.join(dir, name)).mtimeMs;
-  const names = readdirSync(dir);
-  const entries = names.filter((name) => name.startsWith(bundle) && name.endsWith('.v8')).sort((a, b) => written(b) - written(a));
-  const abandoned = names.filter((name) => name.startsWith(`.${bundle}`) && name.endsWith('.tmp') && Date.now() - written(name) > ABANDONED_MS);
-  for (const name of [...entries.slice(ENTRIES_PER_BUNDLE), ...abandoned]) rmSync(path.join(dir, name), { force: true });
+  const files = readdirSync(dir)
+    .filter((name) => name.startsWith(bundle) || name.startsWith(`.${bundle}`))
+    .map((name) => ({ name, written: statSync(path.join(dir, name)).mtimeMs }));
+  const entries = files.filter((f) => f.name.endsWith('.v8')).sort((a, b) => b.written - a.written);
+  const abandoned = files.filter((f) => f.name.endsWith('.tmp') && Date.now() - f.written > ABANDONED_MS);
+  for (const { name } of [...entries.slice(ENTRIES_PER_BUNDLE), ...abandoned]) rmSync(path.join(dir, name), { force: true });
 }
 
 /** Writes an entry whole or not at all (others may be starting meanwhile); then prunes the bundle's entries. */
